@@ -1,0 +1,170 @@
+import {
+  Command,
+  ENHANCED_HEADER_LENGTH,
+  EXPIRY_LENGTH,
+  FRAME_HEADER_LENGTH,
+  IDENTIFIER_LENGTH,
+  ITEM_HEADER_LENGTH,
+  ItemId,
+  MAX_FRAME_LENGTH,
+  PRIORITY_LENGTH,
+  SIMPLE_HEADER_LENGTH,
+  U16_LENGTH,
+} from './constants.js';
+
+/*
+ * Finds where each notification packet ends before any parsing, so that binary-parser only
+ * sees complete, well-framed packets and a claimed length is judged before it is waited for.
+ */
+
+/** The packet is not all here yet. */
+export const INCOMPLETE = 0;
+/** The packet is malformed: see `ScanState.problem`. */
+export const MALFORMED = -1;
+
+export type FramingProblem =
+  /** Unknown command byte: nothing after it can be framed. */
+  | 'unknown-command'
+  /** A frame length the protocol could not send. */
+  | 'frame-too-long'
+  /** Item lengths that do not add up to the frame length. */
+  | 'items-do-not-fit'
+  /** An item id outside 1-5, or a fixed-size item of the wrong size. */
+  | 'bad-item';
+
+/** How a complete packet is laid out, which picks the parser for it. */
+export const enum Shape {
+  /** Command 2 with items 1, 2, 3, 4, 5 in that order, as nearly every client writes them. */
+  CanonicalFrame = 1,
+  /** Anything else well-framed: commands 0 and 1, frames with other item orders or fewer items. */
+  General = 2,
+}
+
+/** What the last `packetLength` call found beyond the length. Reused to avoid allocating. */
+export interface ScanState {
+  shape: Shape;
+  problem: FramingProblem;
+  /** Bytes to skip to reach the next packet after a malformed one, or 0 when framing is lost. */
+  skip: number;
+  /** The identifier of a malformed packet, when it could be read. */
+  id: number | undefined;
+  /** For 'bad-item': which item and how. */
+  detail: string;
+  /** After INCOMPLETE: the whole packet's length when the header already tells it, else 0. */
+  needed: number;
+}
+
+export function newScanState(): ScanState {
+  return { shape: Shape.General, problem: 'unknown-command', skip: 0, id: undefined, detail: '', needed: 0 };
+}
+
+const ITEM_COUNT = 5;
+
+/** The fixed size of an item, 0 for the variable ones (token, payload), -1 for unknown ids. */
+function itemSize(itemId: number): number {
+  switch (itemId) {
+    case ItemId.Token:
+    case ItemId.Payload:
+      return 0;
+    case ItemId.Identifier:
+      return IDENTIFIER_LENGTH;
+    case ItemId.Expiry:
+      return EXPIRY_LENGTH;
+    case ItemId.Priority:
+      return PRIORITY_LENGTH;
+    default:
+      return -1;
+  }
+}
+
+/**
+ * Length of the packet at `offset`: > 0 when complete (layout in `state.shape`), INCOMPLETE
+ * when more bytes are needed, MALFORMED when it cannot be parsed (details in `state`).
+ */
+export function packetLength(data: Buffer, offset: number, state: ScanState): number {
+  const available = data.length - offset;
+  state.needed = 0;
+  if (available < 1) return INCOMPLETE;
+  switch (data[offset]) {
+    case Command.Frame:
+      return frameLength(data, offset, available, state);
+    case Command.Enhanced:
+      state.shape = Shape.General;
+      return tokenAndPayloadLength(data, offset, available, ENHANCED_HEADER_LENGTH, state);
+    case Command.Simple:
+      state.shape = Shape.General;
+      return tokenAndPayloadLength(data, offset, available, SIMPLE_HEADER_LENGTH, state);
+    default:
+      return malformed(state, 'unknown-command', 0, undefined, '');
+  }
+}
+
+function frameLength(data: Buffer, offset: number, available: number, state: ScanState): number {
+  if (available < FRAME_HEADER_LENGTH) return INCOMPLETE;
+  const bodyLength = data.readUInt32BE(offset + 1);
+  if (bodyLength > MAX_FRAME_LENGTH) return malformed(state, 'frame-too-long', 0, undefined, '');
+  const total = FRAME_HEADER_LENGTH + bodyLength;
+  if (available < total) {
+    state.needed = total;
+    return INCOMPLETE;
+  }
+  // Walk the item headers: they must tile the frame exactly, with known ids and fixed sizes right.
+  const end = offset + total;
+  let cursor = offset + FRAME_HEADER_LENGTH;
+  let badItem = '';
+  let index = 0;
+  let canonical = true;
+  while (cursor + ITEM_HEADER_LENGTH <= end) {
+    const itemId = data[cursor]!;
+    const itemLength = (data[cursor + 1]! << 8) | data[cursor + 2]!;
+    const dataStart = cursor + ITEM_HEADER_LENGTH;
+    if (dataStart + itemLength > end) break;
+    const size = itemSize(itemId);
+    if (size < 0) badItem ||= `unknown item id ${itemId}`;
+    else if (size > 0 && size !== itemLength) badItem ||= `item ${itemId} is ${itemLength} bytes, not ${size}`;
+    canonical &&= itemId === ++index;
+    cursor = dataStart + itemLength;
+  }
+  if (cursor !== end) return malformed(state, 'items-do-not-fit', total, identifierOf(data, offset, end), '');
+  if (badItem) return malformed(state, 'bad-item', total, identifierOf(data, offset, end), badItem);
+  state.shape = canonical && index === ITEM_COUNT ? Shape.CanonicalFrame : Shape.General;
+  return total;
+}
+
+/** The identifier item's value in a malformed frame, when one of the right size can be found. */
+function identifierOf(data: Buffer, offset: number, end: number): number | undefined {
+  for (let cursor = offset + FRAME_HEADER_LENGTH; cursor + ITEM_HEADER_LENGTH <= end; ) {
+    const itemLength = data.readUInt16BE(cursor + 1);
+    const dataStart = cursor + ITEM_HEADER_LENGTH;
+    if (dataStart + itemLength > end) return undefined;
+    if (data[cursor] === ItemId.Identifier && itemLength === IDENTIFIER_LENGTH) return data.readUInt32BE(dataStart);
+    cursor = dataStart + itemLength;
+  }
+  return undefined;
+}
+
+/** Commands 0 and 1: `header | token length u16 | token | payload length u16 | payload`. */
+function tokenAndPayloadLength(
+  data: Buffer,
+  offset: number,
+  available: number,
+  headerLength: number,
+  state: ScanState,
+): number {
+  if (available < headerLength) return INCOMPLETE;
+  const tokenLength = data.readUInt16BE(offset + headerLength - U16_LENGTH);
+  const payloadLengthAt = headerLength + tokenLength;
+  if (available < payloadLengthAt + U16_LENGTH) return INCOMPLETE;
+  const total = payloadLengthAt + U16_LENGTH + data.readUInt16BE(offset + payloadLengthAt);
+  if (available >= total) return total;
+  state.needed = total;
+  return INCOMPLETE;
+}
+
+function malformed(state: ScanState, problem: FramingProblem, skip: number, id: number | undefined, detail: string): number {
+  state.problem = problem;
+  state.skip = skip;
+  state.id = id;
+  state.detail = detail;
+  return MALFORMED;
+}
