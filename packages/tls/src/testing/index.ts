@@ -1,0 +1,1 @@
+export { TestCertificateAuthority, toPkcs12, type GeneratedCertificate, type IssueOptions } from './certificates.js';
