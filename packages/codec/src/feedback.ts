@@ -1,4 +1,4 @@
-import { FEEDBACK_HEADER_LENGTH, MAX_U32, TOKEN_LENGTH } from './constants.js';
+import { FEEDBACK_HEADER_LENGTH, MAX_U16, MAX_U32, TOKEN_LENGTH } from './constants.js';
 import { ApnsCodecError } from './errors.js';
 import { tokenBytes, type TokenInput } from './token.js';
 import { parseFeedbackTuples } from './wire-parsers.js';
@@ -51,12 +51,27 @@ export class FeedbackDecoder {
   private pendingError: ApnsCodecError | undefined;
 
   constructor(options: FeedbackDecoderOptions = {}) {
-    this.maxTokenLength = options.maxTokenLength ?? TOKEN_LENGTH;
+    const maxTokenLength = options.maxTokenLength ?? TOKEN_LENGTH;
+    if (!Number.isInteger(maxTokenLength) || maxTokenLength < 1 || maxTokenLength > MAX_U16) {
+      throw new ApnsCodecError(
+        'APNS_ERR_INVALID_OPTION',
+        `maxTokenLength must be an integer from 1 to ${MAX_U16}, got ${String(maxTokenLength)}`,
+      );
+    }
+    this.maxTokenLength = maxTokenLength;
   }
 
   /** Bytes of an incomplete tuple; non-zero at the end of the stream means a truncated tuple. */
   get bufferedBytes(): number {
     return this.tail?.length ?? 0;
+  }
+
+  /**
+   * True once a tuple with an impossible token length was seen. The error is thrown by the next
+   * `push` (an empty chunk will do), so a reader whose stream ends right after it still sees it.
+   */
+  get failed(): boolean {
+    return this.pendingError !== undefined;
   }
 
   push(chunk: Uint8Array): FeedbackTuple[] {

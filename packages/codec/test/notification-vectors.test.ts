@@ -250,19 +250,19 @@ const malformed: Vector<DecodeResult>[] = [
     name: 'fatal: unknown command 9, decided by its first byte',
     bytes: hex(`09 00000001 0020 ${TOKEN_HEX}`),
     decoded: [rejected(128, undefined, undefined, true)],
-    decidedAt: 1,
+    readyAt: [1],
   },
   {
     name: 'fatal: frame length 4 GB, decided by the header alone',
     bytes: hex('02 ffffffff 01 0020 00'),
     decoded: [rejected(128, undefined, 'frame', true)],
-    decidedAt: 5,
+    readyAt: [5],
   },
   {
     name: 'fatal: frame length one past five items of 65535 bytes (0x5000a)',
     bytes: hex('02 0005000b 01'),
     decoded: [rejected(128, undefined, 'frame', true)],
-    decidedAt: 5,
+    readyAt: [5],
   },
 ];
 
