@@ -1,4 +1,4 @@
-import { MAX_U32, PayloadLimit, Priority, type PriorityValue } from './constants.js';
+import { MAX_U16, MAX_U32, PayloadLimit, Priority, type PriorityValue } from './constants.js';
 import { ApnsCodecError } from './errors.js';
 import { describe, tokenBytes, type TokenInput } from './token.js';
 
@@ -51,6 +51,7 @@ export function toWireNotification(notification: Notification, options?: EncodeO
 }
 
 export function payloadBytes(payload: Notification['payload'], limit: number): Uint8Array {
+  checkPayloadLimit(limit);
   let bytes: Uint8Array;
   if (payload instanceof Uint8Array) bytes = payload;
   else if (typeof payload === 'string') bytes = Buffer.from(payload, 'utf8');
@@ -74,11 +75,23 @@ export function payloadBytes(payload: Notification['payload'], limit: number): U
 }
 
 function stringify(payload: PayloadObject): string {
+  let json: string | undefined;
   try {
-    return JSON.stringify(payload);
+    json = JSON.stringify(payload);
   } catch (cause) {
     throw new ApnsCodecError('APNS_ERR_INVALID_PAYLOAD', `payload object cannot be turned into JSON: ${(cause as Error).message}`);
   }
+  // A toJSON that returns undefined leaves nothing to send.
+  if (typeof json !== 'string') throw new ApnsCodecError('APNS_ERR_INVALID_PAYLOAD', 'payload object cannot be turned into JSON: it serialises to nothing');
+  return json;
+}
+
+/** Payload lengths travel as u16: a limit above 65535 would let a length field overflow. */
+export function checkPayloadLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_U16) {
+    throw new ApnsCodecError('APNS_ERR_INVALID_OPTION', `payloadLimit must be an integer from 1 to ${MAX_U16}, got ${String(limit)}`);
+  }
+  return limit;
 }
 
 export function checkIdentifier(id: number): number {
