@@ -1,6 +1,6 @@
 import { PayloadLimit, Priority, type PriorityValue } from './constants.js';
 import { ApnsCodecError } from './errors.js';
-import { checkIdentifier, checkPriority, expirySeconds, type Notification } from './notification.js';
+import { checkIdentifier, checkPayloadLimit, checkPriority, expirySeconds, type Notification } from './notification.js';
 import { tokenBytes, type TokenInput } from './token.js';
 
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
@@ -159,7 +159,7 @@ export class Message {
 
   /** UTF-8 JSON within the byte limit, or APNS_ERR_PAYLOAD_TOO_LARGE (unless `truncate`). */
   serialize(options: SerializeOptions = {}): Buffer {
-    const limit = options.limit ?? PayloadLimit.Default;
+    const limit = checkPayloadLimit(options.limit ?? PayloadLimit.Default);
     const bytes = Buffer.from(JSON.stringify(this.payload), 'utf8');
     if (bytes.length <= limit) return bytes;
     if (options.truncate) {

@@ -89,7 +89,7 @@ function stringify(payload: PayloadObject): string {
 /** Payload lengths travel as u16: a limit above 65535 would let a length field overflow. */
 export function checkPayloadLimit(limit: number): number {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_U16) {
-    throw new ApnsCodecError('APNS_ERR_INVALID_OPTION', `payloadLimit must be an integer from 1 to ${MAX_U16}, got ${String(limit)}`);
+    throw new ApnsCodecError('APNS_ERR_INVALID_OPTION', `payload limit must be an integer from 1 to ${MAX_U16} (lengths are u16), got ${String(limit)}`);
   }
   return limit;
 }

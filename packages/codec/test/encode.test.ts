@@ -113,7 +113,7 @@ test('empty, oversized and unusable payloads', () => {
 
 test('payload limits the wire cannot carry are refused as options', () => {
   for (const payloadLimit of [0, -1, 1.5, 65536, Number.NaN]) {
-    throwsCode(() => encodeNotification(base, 'frame', { payloadLimit }), 'APNS_ERR_INVALID_OPTION', /payloadLimit must be an integer from 1 to 65535/);
+    throwsCode(() => encodeNotification(base, 'frame', { payloadLimit }), 'APNS_ERR_INVALID_OPTION', /payload limit must be an integer from 1 to 65535/);
   }
   const largest = 'x'.repeat(65535);
   assert.is(encodeNotification({ ...base, payload: largest }, 'simple', { payloadLimit: 65535 }).length, 1 + 2 + 32 + 2 + 65535);
