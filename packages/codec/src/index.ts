@@ -20,7 +20,7 @@ export {
 } from './encode.js';
 export {
   NotificationDecoder,
-  type DecodedNotification,
+  DecodedNotification,
   type DecodeFailure,
   type DecodeResult,
   type NotificationDecoderOptions,

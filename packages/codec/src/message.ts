@@ -217,11 +217,11 @@ export class Message {
     if (body === undefined) return undefined;
     const characters = Array.from(body); // code points: a cut never splits a character
     const encode = (count: number): Buffer => {
-      const text = count === characters.length ? body : characters.slice(0, count).join('') + ellipsis;
+      const text = characters.slice(0, count).join('') + ellipsis;
       return Buffer.from(JSON.stringify(this.withAlertBodyKeepingShape(text).payload), 'utf8');
     };
     let low = 0;
-    let high = characters.length - 1;
+    let high = characters.length - 1; // the whole body is known not to fit
     let best: Buffer | undefined;
     while (low <= high) {
       const middle = (low + high) >>> 1;

@@ -7,6 +7,7 @@ export type TokenInput = string | Uint8Array;
 const HEX_TOKEN_LENGTH = TOKEN_LENGTH * 2;
 const DECORATION = /[\s<>]/g;
 const HEX = /^[0-9a-fA-F]*$/;
+const NON_HEX = /[^0-9a-fA-F]/;
 
 /** Parses a device token into a fresh 32-byte Buffer. */
 export function parseToken(input: TokenInput): Buffer {
@@ -65,9 +66,9 @@ export function tokenBytes(input: TokenInput): Uint8Array {
   return parseToken(input);
 }
 
+/** The first character that is not a hex digit; only called once HEX has failed, so one exists. */
 function firstNonHex(hex: string): string {
-  for (const char of hex) if (!/[0-9a-fA-F]/.test(char)) return char;
-  return '';
+  return (NON_HEX.exec(hex) as RegExpExecArray)[0];
 }
 
 function truncate(text: string): string {

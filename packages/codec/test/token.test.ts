@@ -43,6 +43,28 @@ test('isValidToken answers without throwing', () => {
   assert.ok(isValidToken(Buffer.alloc(32)));
   assert.not.ok(isValidToken('abc'));
   assert.not.ok(isValidToken(null));
+  assert.not.ok(isValidToken(Buffer.alloc(31)));
+  assert.not.ok(isValidToken(`${HEX.slice(2)}zz`));
+  assert.ok(isValidToken(`<${HEX.toUpperCase()}>`));
+});
+
+test('formatToken takes any Uint8Array view and refuses other values', () => {
+  const backing = new Uint8Array(40);
+  backing.set(Buffer.from(HEX, 'hex'), 4);
+  assert.is(formatToken(backing.subarray(4, 36)), HEX);
+  assert.is(codeOf(() => formatToken(HEX as unknown as Uint8Array)), 'APNS_ERR_INVALID_TOKEN');
+  assert.throws(() => formatToken(null as unknown as Uint8Array), /formatToken takes bytes, got null/);
+  assert.throws(() => formatToken([1, 2] as unknown as Uint8Array), /got an array/);
+});
+
+test('parseToken names what it got and shortens long input in messages', () => {
+  assert.throws(() => parseToken(null as unknown as string), /a hex string or a Buffer, got null/);
+  assert.throws(() => parseToken({} as unknown as string), /got object/);
+  const long = `${'z'.repeat(100)}`;
+  assert.throws(() => parseToken(long), (error: Error) => error.message.includes(`"${'z'.repeat(77)}..."`) && !error.message.includes('z'.repeat(78)));
+  assert.is(codeOf(() => parseToken('')), 'APNS_ERR_INVALID_TOKEN');
+  assert.is(codeOf(() => parseToken(HEX.slice(0, 62) + 'Zz')), 'APNS_ERR_INVALID_TOKEN');
+  assert.equal(parseToken(new Uint8Array(32).fill(255)), Buffer.alloc(32, 255));
 });
 
 test.run();

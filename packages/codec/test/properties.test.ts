@@ -1,0 +1,238 @@
+// Property tests (fixed seed and run counts): round trips of random notifications, random and
+// mutated bytes into every decoder, and chunking that never changes what is decoded.
+import fc from 'fast-check';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  ApnsCodecError,
+  DecodedNotification,
+  encodedLength,
+  encodeErrorResponse,
+  encodeFeedbackTuple,
+  encodeNotification,
+  encodeNotificationInto,
+  ErrorResponseDecoder,
+  FeedbackDecoder,
+  NotificationDecoder,
+  type DecodeResult,
+  type Notification,
+  type NotificationFormat,
+} from '../src/index.js';
+import { plainErrorResponse, plainResult, plainTuple, reencodeNotification } from './helpers/codecs.js';
+
+const test = suite('properties');
+const RUNS = { numRuns: 300, seed: 20261128 };
+
+const FORMATS: readonly NotificationFormat[] = ['frame', 'enhanced', 'simple'];
+const u32 = fc.integer({ min: 0, max: 0xffffffff });
+
+const payloadArb = fc.oneof(
+  fc.uint8Array({ minLength: 1, maxLength: 2048 }),
+  fc.string({ unit: 'binary', minLength: 1, maxLength: 400 }),
+  fc.record({ aps: fc.record({ alert: fc.string({ maxLength: 100 }), badge: fc.nat(99) }) }),
+);
+
+const notificationArb = fc.record({
+  token: fc.uint8Array({ minLength: 32, maxLength: 32 }),
+  payload: payloadArb,
+  id: u32,
+  expiry: u32,
+  priority: fc.constantFrom(5 as const, 10 as const),
+});
+
+const formatArb = fc.constantFrom(...FORMATS);
+
+function payloadBytesOf(payload: Notification['payload']): Buffer {
+  if (payload instanceof Uint8Array) return Buffer.from(payload);
+  return Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload));
+}
+
+/** What the decoder must give for `n` sent as `format`. */
+function expectedFor(n: Notification & { id: number; expiry: number; priority: 5 | 10 }, format: NotificationFormat): object {
+  return {
+    kind: 'notification',
+    format,
+    id: format === 'simple' ? undefined : n.id,
+    expiry: format === 'frame' || format === 'enhanced' ? n.expiry : 0,
+    priority: format === 'frame' ? n.priority : 10,
+    token: Buffer.from(n.token as Uint8Array).toString('hex'),
+    payload: payloadBytesOf(n.payload).toString('hex'),
+  };
+}
+
+function comparable(result: DecodeResult): object {
+  if (result.kind === 'error') return plainResult(result);
+  const { kind, format, id, expiry, priority } = result;
+  return { kind, format, id, expiry, priority, token: result.tokenHex(), payload: result.payload.toString('hex') };
+}
+
+/** Splits `bytes` at the given cut points (taken modulo its length). */
+function split(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
+  const points = [...new Set(cuts.map((cut) => (bytes.length === 0 ? 0 : cut % (bytes.length + 1))))].sort((a, b) => a - b);
+  const chunks: Uint8Array[] = [];
+  let start = 0;
+  for (const point of points) {
+    chunks.push(bytes.subarray(start, point));
+    start = point;
+  }
+  chunks.push(bytes.subarray(start));
+  return chunks;
+}
+
+const cutsArb = fc.array(fc.nat(), { maxLength: 12 });
+
+test('a random notification round-trips through every format', () => {
+  fc.assert(
+    fc.property(notificationArb, formatArb, (n, format) => {
+      const bytes = encodeNotification(n, format);
+      assert.is(bytes.length, encodedLength(n, format));
+      const results = new NotificationDecoder().push(bytes);
+      assert.is(results.length, 1);
+      assert.equal(comparable(results[0]!), expectedFor(n, format));
+      assert.equal(reencodeNotification(results[0]!), bytes);
+    }),
+    RUNS,
+  );
+});
+
+test('a batch of random notifications in mixed formats decodes the same in any chunking', () => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(notificationArb, formatArb), { minLength: 1, maxLength: 12 }), cutsArb, (items, cuts) => {
+      const batch = Buffer.alloc(items.reduce((sum, [n, format]) => sum + encodedLength(n, format), 0));
+      let offset = 0;
+      for (const [n, format] of items) offset += encodeNotificationInto(n, batch, offset, format);
+      const expected = items.map(([n, format]) => expectedFor(n, format));
+      assert.equal(new NotificationDecoder().push(batch).map(comparable), expected);
+      const decoder = new NotificationDecoder();
+      assert.equal(split(batch, cuts).flatMap((chunk) => decoder.push(chunk)).map(comparable), expected);
+      assert.is(decoder.bufferedBytes, 0);
+    }),
+    RUNS,
+  );
+});
+
+/** Random bytes, mostly opening with a real command byte so that framing is exercised. */
+const notificationBytesArb = fc.oneof(
+  fc.uint8Array({ maxLength: 300 }),
+  fc.tuple(fc.constantFrom(0, 1, 2), fc.uint8Array({ maxLength: 300 })).map(([command, rest]) => Uint8Array.of(command, ...rest)),
+  fc.tuple(fc.constantFrom(1, 2, 3, 4, 5, 9), fc.nat(70), fc.uint8Array({ maxLength: 200 })).map(([itemId, length, rest]) =>
+    Uint8Array.of(2, 0, 0, 0, Math.min(255, length + 3), itemId, 0, length, ...rest),
+  ),
+);
+
+/** A valid stream of frames, then bytes flipped, cut, inserted or removed. */
+const mutatedNotificationsArb = fc
+  .tuple(
+    fc.array(fc.tuple(notificationArb, formatArb), { minLength: 1, maxLength: 5 }),
+    fc.array(fc.tuple(fc.constantFrom('set', 'insert', 'delete', 'truncate'), fc.nat(), fc.nat(255)), { minLength: 1, maxLength: 4 }),
+  )
+  .map(([items, mutations]) => mutate(Buffer.concat(items.map(([n, format]) => encodeNotification(n, format))), mutations));
+
+type Mutation = readonly [string, number, number];
+
+function mutate(original: Uint8Array, mutations: readonly Mutation[]): Uint8Array {
+  let bytes = Array.from(original);
+  for (const [kind, position, value] of mutations) {
+    const at = bytes.length === 0 ? 0 : position % bytes.length;
+    if (kind === 'set' && bytes.length > 0) bytes[at] = value;
+    else if (kind === 'insert') bytes.splice(at, 0, value, value ^ 0xff);
+    else if (kind === 'delete') bytes.splice(at, 1 + (value % 40));
+    else bytes = bytes.slice(0, at);
+  }
+  return Uint8Array.from(bytes);
+}
+
+const VALID_FAILURE_STATUSES = new Set([2, 4, 5, 7, 128]);
+
+/** Invariants of any NotificationDecoder output; returns it in comparable form. */
+function checkedNotificationResults(results: DecodeResult[], decoder: NotificationDecoder): object[] {
+  results.forEach((result, index) => {
+    if (result.kind === 'notification') {
+      assert.instance(result, DecodedNotification);
+      assert.is(result.token.length, 32);
+      assert.ok(result.payload.length >= 1 && result.payload.length <= decoder.payloadLimit);
+      assert.ok(result.priority === 10 || result.priority === 5);
+    } else {
+      assert.ok(VALID_FAILURE_STATUSES.has(result.status), `status ${result.status}`);
+      if (result.fatal) assert.is(index, results.length - 1, 'nothing after a fatal failure');
+    }
+  });
+  return results.map(comparable);
+}
+
+test('random and mutated bytes into NotificationDecoder: values only, the same in any chunking', () => {
+  fc.assert(
+    fc.property(fc.oneof(notificationBytesArb, mutatedNotificationsArb), cutsArb, (bytes, cuts) => {
+      const whole = new NotificationDecoder();
+      const once = checkedNotificationResults(whole.push(bytes), whole);
+      const chunked = new NotificationDecoder();
+      const results: DecodeResult[] = [];
+      for (const chunk of split(bytes, cuts)) results.push(...chunked.push(chunk));
+      assert.equal(checkedNotificationResults(results, chunked), once);
+      assert.is(chunked.bufferedBytes, whole.bufferedBytes);
+      assert.is(chunked.failed, whole.failed);
+    }),
+    RUNS,
+  );
+});
+
+const errorResponseStreamArb = fc.oneof(
+  fc.uint8Array({ maxLength: 40 }),
+  fc
+    .tuple(fc.array(fc.tuple(fc.nat(255), u32), { maxLength: 6 }), fc.array(fc.tuple(fc.constantFrom('set', 'insert', 'delete', 'truncate'), fc.nat(), fc.nat(255)), { maxLength: 3 }))
+    .map(([packets, mutations]) => mutate(Buffer.concat(packets.map(([status, id]) => encodeErrorResponse(status, id))), mutations)),
+);
+
+test('random and mutated bytes into ErrorResponseDecoder: values only, the same in any chunking', () => {
+  fc.assert(
+    fc.property(errorResponseStreamArb, cutsArb, (bytes, cuts) => {
+      const summary = (results: ReturnType<ErrorResponseDecoder['push']>): unknown[] =>
+        results.map((result) => (result.kind === 'garbage' ? 'garbage' : plainErrorResponse(result)));
+      const once = summary(new ErrorResponseDecoder().push(bytes));
+      const decoder = new ErrorResponseDecoder();
+      const chunked = summary(split(bytes, cuts).flatMap((chunk) => decoder.push(chunk)));
+      assert.equal(chunked, once);
+      assert.ok(once.filter((entry) => entry === 'garbage').length <= 1);
+      if (once.includes('garbage')) assert.is(once[once.length - 1], 'garbage');
+    }),
+    RUNS,
+  );
+});
+
+const feedbackStreamArb = fc.oneof(
+  fc.uint8Array({ maxLength: 120 }),
+  fc
+    .tuple(
+      fc.array(fc.tuple(fc.uint8Array({ minLength: 32, maxLength: 32 }), u32), { maxLength: 4 }),
+      fc.array(fc.tuple(fc.constantFrom('set', 'insert', 'delete', 'truncate'), fc.nat(), fc.nat(255)), { maxLength: 3 }),
+    )
+    .map(([tuples, mutations]) => mutate(Buffer.concat(tuples.map(([token, timestamp]) => encodeFeedbackTuple({ token, timestamp }))), mutations)),
+);
+
+/** Tuples and the error (by code) a decoder gives for a whole stream, surfacing a held-back error at the end. */
+function drainFeedback(chunks: readonly Uint8Array[]): { tuples: unknown[]; error: string | undefined; buffered: number } {
+  const decoder = new FeedbackDecoder();
+  const tuples: unknown[] = [];
+  try {
+    for (const chunk of chunks) tuples.push(...decoder.push(chunk).map(plainTuple));
+    decoder.push(new Uint8Array(0));
+  } catch (error) {
+    if (!(error instanceof ApnsCodecError)) throw error;
+    assert.ok(decoder.failed);
+    return { tuples, error: error.code, buffered: decoder.bufferedBytes };
+  }
+  return { tuples, error: undefined, buffered: decoder.bufferedBytes };
+}
+
+test('random and mutated bytes into FeedbackDecoder: tuples or a typed error, the same in any chunking', () => {
+  fc.assert(
+    fc.property(feedbackStreamArb, cutsArb, (bytes, cuts) => {
+      const once = drainFeedback([bytes]);
+      assert.equal(drainFeedback(split(bytes, cuts)), once);
+      if (once.error) assert.is(once.error, 'APNS_ERR_FEEDBACK_TOKEN_LENGTH');
+    }),
+    RUNS,
+  );
+});
+
+test.run();
