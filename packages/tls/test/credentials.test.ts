@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { inspect } from 'node:util';
 import { createPrivateKey } from 'node:crypto';
+import forge from 'node-forge';
 import { ApnsTlsError, describeConnectionFailure, isApnsTlsError, resolveCredentials } from '../src/index.js';
 import { TestCertificateAuthority, toPkcs12 } from '../src/testing/index.js';
 import { handshake, pki, scratch, thrown } from './helpers.js';
@@ -151,6 +152,17 @@ test('p12 passphrase errors: wrong one, missing one', () => {
   const p12 = toPkcs12(pki().client, 'right-one');
   assert.is(thrown(() => resolveCredentials({ pfx: p12, passphrase: 'wrong-one' })).code, 'APNS_ERR_TLS_BAD_PASSPHRASE');
   assert.is(thrown(() => resolveCredentials({ pfx: p12 })).code, 'APNS_ERR_TLS_PASSPHRASE_REQUIRED');
+});
+
+test('a .p12 without a key or without a certificate says what to export', () => {
+  const { client } = pki();
+  const certOnly = forge.pkcs12.toPkcs12Asn1(null, [forge.pki.certificateFromPem(client.cert)], 'pw', { algorithm: '3des' });
+  const error = thrown(() => resolveCredentials({ pfx: Buffer.from(forge.asn1.toDer(certOnly).getBytes(), 'binary'), passphrase: 'pw' }));
+  assert.is(error.code, 'APNS_ERR_TLS_INVALID_PFX');
+  assert.match(error.message, 'holds no private key');
+  const keyOnly = forge.pkcs12.toPkcs12Asn1(forge.pki.privateKeyFromPem(client.key), null as unknown as forge.pki.Certificate[], 'pw', { algorithm: '3des' });
+  const keyError = thrown(() => resolveCredentials({ pfx: Buffer.from(forge.asn1.toDer(keyOnly).getBytes(), 'binary'), passphrase: 'pw' }));
+  assert.match(keyError.message, 'holds no certificate');
 });
 
 test('no passphrase ever appears in an error message', () => {

@@ -63,15 +63,12 @@ export async function handshake(server: TlsOptions, client: ConnectionOptions): 
     return await new Promise<HandshakeResult>((resolve) => {
       const socket = connect({ host: '127.0.0.1', port, ...client });
       let greeting = '';
+      let failure: NodeJS.ErrnoException | undefined;
       socket.setEncoding('utf8');
       socket.on('data', (text: string) => (greeting += text));
-      socket.on('error', (error) => {
-        socket.destroy();
-        resolve({ ok: false, error });
-      });
-      socket.on('end', () => {
-        socket.destroy();
-        resolve(greeting === 'hello' ? { ok: true, peerSubject } : { ok: false });
+      socket.on('error', (error) => (failure ??= error));
+      socket.on('close', () => {
+        resolve(failure ? { ok: false, error: failure } : { ok: greeting === 'hello', peerSubject });
       });
     });
   } finally {
