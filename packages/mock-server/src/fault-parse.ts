@@ -1,0 +1,102 @@
+import { Status, formatToken, isValidToken, parseToken } from '@apnskit/codec';
+import { MockServerError } from './errors.js';
+import { FAULT_TYPES, type Fault, type FaultType } from './fault-types.js';
+
+/** Every field each fault type takes, beyond `type`. */
+const FIELDS: Readonly<Record<FaultType, readonly string[]>> = {
+  'reject-token': ['token', 'status', 'feedback', 'repeat', 'connection'],
+  'reject-nth': ['n', 'status', 'repeat', 'connection'],
+  'reject-random': ['p', 'status', 'seed', 'repeat', 'connection'],
+  'shutdown-after': ['n', 'repeat', 'connection'],
+  'close-after': ['n', 'repeat', 'connection'],
+  'reset-after': ['n', 'repeat', 'connection'],
+  'delay-error': ['ms', 'repeat', 'connection'],
+  'split-error': ['gapMs', 'repeat', 'connection'],
+  'zero-id': ['repeat', 'connection'],
+  'stall-reads': ['ms', 'n', 'repeat', 'connection'],
+  'refuse-connections': ['count', 'repeat'],
+  'drop-connections': ['count', 'repeat'],
+};
+
+/** Longest delay a fault may ask for: a stuck test is worse than a refused fault. */
+const MAX_DELAY_MS = 600_000;
+
+function invalid(message: string): MockServerError {
+  return new MockServerError('APNS_ERR_INVALID_FAULT', message);
+}
+
+function integerField(record: Record<string, unknown>, name: string, min: number, max: number, type: string): void {
+  const value = record[name];
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw invalid(`${type}: "${name}" must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+}
+
+function required(record: Record<string, unknown>, name: string, type: string): void {
+  if (record[name] === undefined) throw invalid(`${type}: "${name}" is required`);
+}
+
+/**
+ * Checks a fault object from code, JSON or a script file; throws APNS_ERR_INVALID_FAULT naming the
+ * field to fix. Returns a frozen copy with the token in lowercase.
+ */
+export function parseFault(input: unknown): Fault {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw invalid(`a fault must be an object such as {"type":"reject-nth","n":3,"status":8}, got ${JSON.stringify(input)}`);
+  }
+  const record = input as Record<string, unknown>;
+  const type = record.type as FaultType;
+  if (!FAULT_TYPES.includes(type)) {
+    throw invalid(`unknown fault type ${JSON.stringify(record.type)}; expected one of ${FAULT_TYPES.join(', ')}`);
+  }
+  const allowed = FIELDS[type];
+  for (const key of Object.keys(record)) {
+    if (key !== 'type' && !allowed.includes(key)) throw invalid(`${type}: unknown field "${key}"; it takes ${allowed.join(', ')}`);
+  }
+  if (record.repeat !== undefined && typeof record.repeat !== 'boolean') throw invalid(`${type}: "repeat" must be true or false`);
+  if (record.feedback !== undefined && typeof record.feedback !== 'boolean') throw invalid(`${type}: "feedback" must be true or false`);
+  integerField(record, 'status', 0, 255, type);
+  integerField(record, 'connection', 1, Number.MAX_SAFE_INTEGER, type);
+  integerField(record, 'count', 1, Number.MAX_SAFE_INTEGER, type);
+  integerField(record, 'seed', 0, 0xffffffff, type);
+  integerField(record, 'gapMs', 0, MAX_DELAY_MS, type);
+  if (record.status === Status.Shutdown) {
+    throw invalid(`${type}: status 10 means "shutdown" and names the last delivered notification: use {"type":"shutdown-after","n":N}`);
+  }
+  switch (type) {
+    case 'reject-token': {
+      required(record, 'token', type);
+      if (typeof record.token !== 'string' || !isValidToken(record.token)) {
+        throw invalid(`reject-token: "token" must be 64 hex digits, got ${JSON.stringify(record.token)}`);
+      }
+      return Object.freeze({ ...record, token: formatToken(parseToken(record.token)) }) as Fault;
+    }
+    case 'reject-random': {
+      required(record, 'p', type);
+      if (typeof record.p !== 'number' || !(record.p >= 0 && record.p <= 1)) {
+        throw invalid(`reject-random: "p" must be a probability from 0 to 1, got ${JSON.stringify(record.p)}`);
+      }
+      break;
+    }
+    case 'reject-nth':
+    case 'shutdown-after':
+    case 'close-after':
+    case 'reset-after':
+      required(record, 'n', type);
+      integerField(record, 'n', 1, Number.MAX_SAFE_INTEGER, type);
+      break;
+    case 'stall-reads':
+      integerField(record, 'n', 1, Number.MAX_SAFE_INTEGER, type);
+      required(record, 'ms', type);
+      integerField(record, 'ms', 0, MAX_DELAY_MS, type);
+      break;
+    case 'delay-error':
+      required(record, 'ms', type);
+      integerField(record, 'ms', 0, MAX_DELAY_MS, type);
+      break;
+    default:
+      break;
+  }
+  return Object.freeze({ ...record }) as unknown as Fault;
+}

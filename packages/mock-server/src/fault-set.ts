@@ -1,0 +1,219 @@
+import { Status, parseToken, type DecodedNotification } from '@apnskit/codec';
+import { parseFault } from './fault-parse.js';
+import type { Fault, FaultState } from './fault-types.js';
+import { seededRandom } from './random.js';
+
+/** What to do with a notification before it is accepted. */
+export interface RejectDecision {
+  readonly status: number;
+  readonly feedback: boolean;
+  readonly reason: string;
+}
+
+/** What to do with a connection after it accepted a notification. */
+export type AfterAcceptAction =
+  | { readonly kind: 'shutdown' }
+  | { readonly kind: 'close' }
+  | { readonly kind: 'reset' }
+  | { readonly kind: 'stall'; readonly ms: number };
+
+/** How to write the next error response. */
+export interface ResponseStyle {
+  readonly delayMs: number;
+  /** Milliseconds between the two halves, or undefined for one write. */
+  readonly splitGapMs: number | undefined;
+  readonly zeroId: boolean;
+}
+
+const DEFAULT_SPLIT_GAP_MS = 20;
+
+class ActiveFault {
+  fired = 0;
+  /** Notifications counted towards `n`. */
+  seen = 0;
+  /** For reject-token: the token bytes, compared without making hex. */
+  readonly token: Buffer | undefined;
+  readonly random: (() => number) | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly fault: Fault,
+    seed: number,
+  ) {
+    this.token = fault.type === 'reject-token' ? parseToken(fault.token) : undefined;
+    this.random = fault.type === 'reject-random' ? seededRandom(fault.seed ?? seed) : undefined;
+  }
+
+  appliesTo(connection: number): boolean {
+    return !('connection' in this.fault) || this.fault.connection === undefined || this.fault.connection === connection;
+  }
+}
+
+/**
+ * The scripted faults and the decisions they make. Kept in lists by the moment they act so that
+ * a notification with no fault scripted costs one length check.
+ */
+export class FaultSet {
+  private nextId = 1;
+  private seedCounter: number;
+  private rejecting: ActiveFault[] = [];
+  private afterAccept: ActiveFault[] = [];
+  private responding: ActiveFault[] = [];
+  private connecting: ActiveFault[] = [];
+
+  constructor(private readonly seed: number) {
+    this.seedCounter = seed;
+  }
+
+  get hasRejectFaults(): boolean {
+    return this.rejecting.length > 0;
+  }
+
+  get hasAfterAcceptFaults(): boolean {
+    return this.afterAccept.length > 0;
+  }
+
+  /** Checks and adds a fault; returns its id (for `remove`). */
+  add(input: Fault): number {
+    const fault = parseFault(input);
+    // Each random fault gets its own generator, derived from the server's seed in the order added.
+    const active = new ActiveFault(this.nextId++, fault, this.seedCounter++);
+    this.listFor(fault).push(active);
+    return active.id;
+  }
+
+  remove(id: number): boolean {
+    for (const list of this.lists()) {
+      const index = list.findIndex((active) => active.id === id);
+      if (index >= 0) {
+        list.splice(index, 1);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  clear(): void {
+    this.rejecting = [];
+    this.afterAccept = [];
+    this.responding = [];
+    this.connecting = [];
+    this.seedCounter = this.seed;
+  }
+
+  /** The faults still scripted, in the order added. */
+  list(): FaultState[] {
+    return this.lists()
+      .flat()
+      .sort((a, b) => a.id - b.id)
+      .map(({ id, fault, fired }) => ({ id, fault, fired }));
+  }
+
+  /** Whether a well-formed notification is rejected, and how. */
+  beforeAccept(notification: DecodedNotification, connection: number): RejectDecision | undefined {
+    for (const active of this.rejecting) {
+      if (!active.appliesTo(connection)) continue;
+      const { fault } = active;
+      let hit = false;
+      if (fault.type === 'reject-token') {
+        const { source, tokenOffset } = notification;
+        hit = source.compare(active.token!, 0, active.token!.length, tokenOffset, tokenOffset + active.token!.length) === 0;
+      } else if (fault.type === 'reject-nth') {
+        hit = ++active.seen === fault.n;
+      } else if (fault.type === 'reject-random') {
+        hit = active.random!() < fault.p;
+      }
+      if (!hit) continue;
+      this.fire(active, this.rejecting);
+      const status = 'status' in fault && fault.status !== undefined ? fault.status : Status.InvalidToken;
+      return { status, feedback: fault.type === 'reject-token' && fault.feedback === true, reason: `fault ${active.id} (${fault.type})` };
+    }
+    return undefined;
+  }
+
+  /** What the connection does after accepting a notification, if a fault says so. */
+  afterAccepted(connection: number): AfterAcceptAction | undefined {
+    let action: AfterAcceptAction | undefined;
+    for (const active of [...this.afterAccept]) {
+      if (!active.appliesTo(connection)) continue;
+      const { fault } = active;
+      const n = 'n' in fault && fault.n !== undefined ? fault.n : 1;
+      if (++active.seen < n || action) continue;
+      this.fire(active, this.afterAccept);
+      switch (fault.type) {
+        case 'shutdown-after':
+          action = { kind: 'shutdown' };
+          break;
+        case 'close-after':
+          action = { kind: 'close' };
+          break;
+        case 'reset-after':
+          action = { kind: 'reset' };
+          break;
+        default:
+          action = { kind: 'stall', ms: fault.type === 'stall-reads' ? fault.ms : 0 };
+      }
+    }
+    return action;
+  }
+
+  /** Consumes the response faults that apply to this error response. */
+  responseStyle(connection: number): ResponseStyle {
+    let delayMs = 0;
+    let splitGapMs: number | undefined;
+    let zeroId = false;
+    for (const active of [...this.responding]) {
+      if (!active.appliesTo(connection)) continue;
+      const { fault } = active;
+      if (fault.type === 'delay-error') delayMs = Math.max(delayMs, fault.ms);
+      else if (fault.type === 'split-error') splitGapMs = fault.gapMs ?? DEFAULT_SPLIT_GAP_MS;
+      else zeroId = true;
+      this.fire(active, this.responding);
+    }
+    return { delayMs, splitGapMs, zeroId };
+  }
+
+  /** 'refuse' (before the handshake) or 'drop' (after it) for a new connection, if a fault says so. */
+  connectionFate(stage: 'tcp' | 'secure'): boolean {
+    const type = stage === 'tcp' ? 'refuse-connections' : 'drop-connections';
+    const active = this.connecting.find((candidate) => candidate.fault.type === type);
+    if (!active) return false;
+    const count = 'count' in active.fault && active.fault.count !== undefined ? active.fault.count : 1;
+    active.fired++;
+    if (!active.fault.repeat && active.fired >= count) this.removeFrom(this.connecting, active);
+    return true;
+  }
+
+  private fire(active: ActiveFault, list: ActiveFault[]): void {
+    active.fired++;
+    active.seen = 0;
+    if (!active.fault.repeat) this.removeFrom(list, active);
+  }
+
+  private removeFrom(list: ActiveFault[], active: ActiveFault): void {
+    const index = list.indexOf(active);
+    if (index >= 0) list.splice(index, 1);
+  }
+
+  private listFor(fault: Fault): ActiveFault[] {
+    switch (fault.type) {
+      case 'reject-token':
+      case 'reject-nth':
+      case 'reject-random':
+        return this.rejecting;
+      case 'delay-error':
+      case 'split-error':
+      case 'zero-id':
+        return this.responding;
+      case 'refuse-connections':
+      case 'drop-connections':
+        return this.connecting;
+      default:
+        return this.afterAccept;
+    }
+  }
+
+  private lists(): ActiveFault[][] {
+    return [this.rejecting, this.afterAccept, this.responding, this.connecting];
+  }
+}

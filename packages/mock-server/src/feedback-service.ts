@@ -1,0 +1,141 @@
+import type { TLSSocket } from 'node:tls';
+import { encodeFeedbackTuple, formatToken, parseToken, type FeedbackTupleInput } from '@apnskit/codec';
+import { MockServerError } from './errors.js';
+
+/** How the feedback service writes its list. */
+export interface FeedbackServiceOptions {
+  /** Write the tuples in chunks of this many bytes (a tuple may straddle two), 0 = in one write. Default 0. */
+  readonly chunkSize?: number;
+  /** Milliseconds between chunks. Default 10. */
+  readonly chunkDelayMs?: number;
+  /** Keep the connection open after the last tuple instead of closing (Apple was seen to). Default false. */
+  readonly holdOpen?: boolean;
+}
+
+/** A queued tuple as listed by the server. */
+export interface QueuedFeedback {
+  /** Lowercase hex. */
+  readonly token: string;
+  /** UNIX seconds. */
+  readonly timestamp: number;
+}
+
+const DEFAULT_CHUNK_DELAY_MS = 10;
+
+/**
+ * The feedback list per topic (the UID of the client certificate), and how one connection gets
+ * it: every queued tuple for its topic, then the list for that topic is empty.
+ */
+export class FeedbackLists {
+  private readonly queues = new Map<string, QueuedFeedback[]>();
+  private settings: Required<FeedbackServiceOptions> = { chunkSize: 0, chunkDelayMs: DEFAULT_CHUNK_DELAY_MS, holdOpen: false };
+
+  constructor(options: FeedbackServiceOptions = {}) {
+    this.configure(options);
+  }
+
+  get options(): Required<FeedbackServiceOptions> {
+    return this.settings;
+  }
+
+  configure(options: FeedbackServiceOptions): void {
+    const next = { ...this.settings, ...options };
+    for (const name of ['chunkSize', 'chunkDelayMs'] as const) {
+      const value = next[name];
+      if (!Number.isInteger(value) || value < 0) {
+        throw new MockServerError('APNS_ERR_INVALID_OPTION', `feedback ${name} must be an integer >= 0, got ${JSON.stringify(value)}`);
+      }
+    }
+    if (typeof next.holdOpen !== 'boolean') throw new MockServerError('APNS_ERR_INVALID_OPTION', 'feedback holdOpen must be true or false');
+    this.settings = next;
+  }
+
+  /** Checks and queues tuples for a topic; throws APNS_ERR_INVALID_FEEDBACK naming the bad one. */
+  add(tuples: readonly FeedbackTupleInput[], topic: string): void {
+    if (!Array.isArray(tuples)) {
+      throw new MockServerError('APNS_ERR_INVALID_FEEDBACK', 'feedback must be an array such as [{"token":"<64 hex digits>","timestamp":1700000000}]');
+    }
+    const checked = tuples.map((tuple, index) => checkTuple(tuple, index));
+    let queue = this.queues.get(topic);
+    if (!queue) {
+      queue = [];
+      this.queues.set(topic, queue);
+    }
+    for (const tuple of checked) queue.push(tuple);
+  }
+
+  /** The tuples still queued for a topic. */
+  list(topic: string): QueuedFeedback[] {
+    return [...(this.queues.get(topic) ?? [])];
+  }
+
+  get queued(): number {
+    let count = 0;
+    for (const queue of this.queues.values()) count += queue.length;
+    return count;
+  }
+
+  /** Takes the topic's list (it is cleared once read) as the bytes to write. */
+  take(topic: string): { bytes: Buffer; count: number } {
+    const queue = this.queues.get(topic) ?? [];
+    this.queues.delete(topic);
+    return { bytes: Buffer.concat(queue.map((tuple) => encodeFeedbackTuple(tuple))), count: queue.length };
+  }
+
+  clear(): void {
+    this.queues.clear();
+  }
+}
+
+function checkTuple(tuple: FeedbackTupleInput, index: number): QueuedFeedback {
+  try {
+    if (tuple === null || typeof tuple !== 'object') throw new Error('not an object');
+    const token = formatToken(parseToken(tuple.token));
+    const timestamp = tuple.timestamp instanceof Date ? Math.floor(tuple.timestamp.getTime() / 1000) : tuple.timestamp;
+    // Encoding checks the timestamp's range.
+    encodeFeedbackTuple({ token, timestamp });
+    return Object.freeze({ token, timestamp });
+  } catch (error) {
+    throw new MockServerError(
+      'APNS_ERR_INVALID_FEEDBACK',
+      `feedback tuple ${index} must be {"token":"<64 hex digits>","timestamp":<UNIX seconds>}: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** Writes the list to one connection, in chunks if asked, then closes unless told to hold it open. */
+export function serveFeedback(
+  socket: TLSSocket,
+  bytes: Buffer,
+  options: Required<FeedbackServiceOptions>,
+  closeGraceMs: number,
+): void {
+  const timers = new Set<NodeJS.Timeout>();
+  socket.on('close', () => {
+    for (const timer of timers) clearTimeout(timer);
+  });
+  const later = (ms: number, action: () => void): void => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (!socket.destroyed) action();
+    }, ms);
+    timers.add(timer);
+  };
+  const finish = (): void => {
+    if (options.holdOpen) return;
+    socket.end();
+    later(closeGraceMs, () => socket.destroy());
+  };
+  if (options.chunkSize === 0 || bytes.length <= options.chunkSize) {
+    if (bytes.length > 0) socket.write(bytes);
+    finish();
+    return;
+  }
+  const writeFrom = (offset: number): void => {
+    socket.write(bytes.subarray(offset, offset + options.chunkSize));
+    const next = offset + options.chunkSize;
+    if (next < bytes.length) later(options.chunkDelayMs, () => writeFrom(next));
+    else finish();
+  };
+  writeFrom(0);
+}

@@ -1,0 +1,248 @@
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import {
+  NotificationDecoder,
+  Status,
+  encodeErrorResponse,
+  type DecodeFailure,
+  type DecodedNotification,
+  type NotificationFormat,
+} from '@apnskit/codec';
+import type { AfterAcceptAction, FaultSet, RejectDecision } from './fault-set.js';
+import type { NotificationRecorder, RejectedNotification } from './recorder.js';
+
+/** Bytes of the error response written first when a split-error fault asks for two writes. */
+const SPLIT_AT = 2;
+
+/** Why a gateway connection ended, for logs and events. */
+export type ConnectionEnd =
+  | 'client'
+  | 'rejected'
+  | 'shutdown'
+  | 'silent-close'
+  | 'reset'
+  | 'partial-frame-timeout'
+  | 'server-closed'
+  | 'error';
+
+/** What every gateway connection shares with the server. */
+export interface GatewayContext {
+  readonly faults: FaultSet;
+  readonly recorder: NotificationRecorder;
+  readonly payloadLimit: number;
+  /** How long a closing connection may still send (read and discarded) before it is destroyed. */
+  readonly closeGraceMs: number;
+  /** An idle connection holding half a notification is closed after this long. */
+  readonly partialFrameTimeoutMs: number;
+  readonly counters: GatewayCounters;
+  accepted(count: number): void;
+  rejected(rejection: RejectedNotification, feedbackToken: string | undefined, topic: string | undefined): void;
+  ended(connection: GatewayConnection, reason: ConnectionEnd): void;
+}
+
+export interface GatewayCounters {
+  bytesReceived: number;
+  discardedBytes: number;
+  shutdowns: number;
+  silentCloses: number;
+  resets: number;
+  stalls: number;
+}
+
+/**
+ * One provider connection: feeds the decoder, records what it accepts, and after the first bad
+ * notification (or a scripted end) answers once, closes, and ignores whatever else arrives.
+ */
+export class GatewayConnection {
+  private readonly decoder: NotificationDecoder;
+  /** Set once the connection is ending: later bytes are read and dropped. */
+  private discarding = false;
+  private endReason: ConnectionEnd = 'client';
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    readonly socket: TLSSocket,
+    readonly number: number,
+    readonly topic: string | undefined,
+    private readonly context: GatewayContext,
+  ) {
+    this.decoder = new NotificationDecoder({ payloadLimit: context.payloadLimit });
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.setTimeout(context.partialFrameTimeoutMs);
+    socket.on('timeout', () => {
+      // Idle is fine between notifications; idle in the middle of one is a stuck client.
+      if (!this.discarding && this.decoder.bufferedBytes > 0) this.close('partial-frame-timeout');
+    });
+    socket.on('error', () => {
+      if (!this.discarding) this.endReason = 'error';
+    });
+    socket.on('close', () => {
+      for (const timer of this.timers) clearTimeout(timer);
+      this.timers.clear();
+      this.context.ended(this, this.endReason);
+    });
+  }
+
+  /** Ends the connection at once (server closing). */
+  destroy(): void {
+    if (!this.discarding) this.endReason = 'server-closed';
+    this.discarding = true;
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    const { context } = this;
+    context.counters.bytesReceived += chunk.length;
+    if (this.discarding) {
+      context.counters.discardedBytes += chunk.length;
+      return;
+    }
+    const results = this.decoder.push(chunk);
+    const { faults, recorder } = context;
+    const chunkInfo = recorder.chunkInfo(this.number, Date.now());
+    let accepted = 0;
+    for (let index = 0; index < results.length; index++) {
+      const result = results[index]!;
+      if (result.kind === 'error') {
+        this.failDecode(result);
+        break;
+      }
+      if (faults.hasRejectFaults) {
+        const decision = faults.beforeAccept(result, this.number);
+        if (decision) {
+          this.reject(result, decision);
+          break;
+        }
+      }
+      recorder.record(result, chunkInfo);
+      accepted++;
+      if (faults.hasAfterAcceptFaults) {
+        const action = faults.afterAccepted(this.number);
+        if (action && this.apply(action, result)) break;
+      }
+    }
+    if (this.discarding) context.counters.discardedBytes += this.decoder.bufferedBytes;
+    if (accepted > 0) context.accepted(accepted);
+  }
+
+  /** A notification the decoder refused: Apple's status for it, or a plain close for command 0. */
+  private failDecode(failure: DecodeFailure): void {
+    this.recordRejection(undefined, failure.id, failure.status, failure.format, failure.reason, undefined);
+    if (failure.format === 'simple') this.close('rejected');
+    else this.answer(failure.status, failure.id ?? 0, 'rejected');
+  }
+
+  private reject(notification: DecodedNotification, decision: RejectDecision): void {
+    const token = notification.tokenHex();
+    this.recordRejection(token, notification.id, decision.status, notification.format, decision.reason, decision.feedback ? token : undefined);
+    if (notification.format === 'simple') this.close('rejected');
+    else this.answer(decision.status, notification.id ?? 0, 'rejected');
+  }
+
+  private recordRejection(
+    token: string | undefined,
+    id: number | undefined,
+    status: number,
+    format: NotificationFormat | undefined,
+    reason: string,
+    feedbackToken: string | undefined,
+  ): void {
+    const rejection: RejectedNotification = Object.freeze({
+      token,
+      id,
+      status,
+      answered: format !== 'simple',
+      format,
+      connection: this.number,
+      reason,
+      receivedAt: Date.now(),
+    });
+    this.context.rejected(rejection, feedbackToken, this.topic);
+  }
+
+  /** Carries out a fault that acts after an accepted notification; true when the connection ends. */
+  private apply(action: AfterAcceptAction, last: DecodedNotification): boolean {
+    const { counters } = this.context;
+    switch (action.kind) {
+      case 'shutdown':
+        counters.shutdowns++;
+        // Status 10 names the last notification processed; command 0 has no identifier to name.
+        if (last.format === 'simple') this.close('shutdown');
+        else this.answer(Status.Shutdown, last.id ?? 0, 'shutdown');
+        return true;
+      case 'close':
+        counters.silentCloses++;
+        this.close('silent-close');
+        return true;
+      case 'reset':
+        counters.resets++;
+        this.reset();
+        return true;
+      default:
+        counters.stalls++;
+        this.stall(action.ms);
+        return false;
+    }
+  }
+
+  /** Writes the error response (in one write unless a fault splits it), then closes. */
+  private answer(status: number, id: number, reason: ConnectionEnd): void {
+    this.startDiscarding(reason);
+    const style = this.context.faults.responseStyle(this.number);
+    const packet = encodeErrorResponse(status, style.zeroId ? 0 : id);
+    const send = (): void => {
+      if (this.socket.destroyed) return;
+      if (style.splitGapMs === undefined) {
+        this.socket.end(packet);
+        this.destroyAfterGrace();
+        return;
+      }
+      this.socket.write(packet.subarray(0, SPLIT_AT));
+      this.later(style.splitGapMs, () => {
+        this.socket.end(packet.subarray(SPLIT_AT));
+        this.destroyAfterGrace();
+      });
+    };
+    if (style.delayMs > 0) this.later(style.delayMs, send);
+    else send();
+  }
+
+  private close(reason: ConnectionEnd): void {
+    this.startDiscarding(reason);
+    this.socket.end();
+    this.destroyAfterGrace();
+  }
+
+  /** A TCP reset: the raw socket under TLS is reset, so the peer reads ECONNRESET. */
+  private reset(): void {
+    this.startDiscarding('reset');
+    const raw = (this.socket as unknown as { _parent?: Socket })._parent;
+    if (raw && typeof raw.resetAndDestroy === 'function' && !raw.destroyed) raw.resetAndDestroy();
+    this.socket.destroy();
+  }
+
+  /** Stops reading, so the client's writes back up, then resumes. */
+  private stall(ms: number): void {
+    this.socket.pause();
+    this.later(ms, () => this.socket.resume());
+  }
+
+  private startDiscarding(reason: ConnectionEnd): void {
+    this.discarding = true;
+    this.endReason = reason;
+    // Keep reading (and dropping) so the client can still write until we close.
+    this.socket.resume();
+  }
+
+  private destroyAfterGrace(): void {
+    this.later(this.context.closeGraceMs, () => this.socket.destroy());
+  }
+
+  private later(ms: number, action: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      action();
+    }, ms);
+    this.timers.add(timer);
+  }
+}

@@ -1,0 +1,24 @@
+export { createMockServer, MockServer } from './server.js';
+export type {
+  ConnectionEvent,
+  DisconnectEvent,
+  FaultControls,
+  FeedbackEvent,
+  MockServerEvents,
+  MockServerStats,
+  RefusedEvent,
+  Service,
+  TlsErrorEvent,
+  WaitOptions,
+} from './server.js';
+export type { MockServerOptions } from './options.js';
+export type { RecordedNotification, RejectedNotification } from './recorder.js';
+export type { ConnectionEnd } from './gateway-connection.js';
+export type { FeedbackServiceOptions, QueuedFeedback } from './feedback-service.js';
+export { parseFault } from './fault-parse.js';
+export { FAULT_TYPES } from './fault-types.js';
+export type * from './fault-types.js';
+export { loadCertificates, CERT_FILES, DEFAULT_P12_PASSPHRASE } from './certs/store.js';
+export type { CertificatePaths, CertFileName, MockCertificates, LoadCertificatesOptions } from './certs/store.js';
+export { APPLE_PUSH_OID, type PushEnvironment } from './certs/generate.js';
+export { MockServerError, isMockServerError, type MockServerErrorCode } from './errors.js';

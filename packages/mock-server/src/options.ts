@@ -1,0 +1,83 @@
+import { PayloadLimit, type FeedbackTupleInput } from '@apnskit/codec';
+import type { PushEnvironment } from './certs/generate.js';
+import { MockServerError } from './errors.js';
+import type { FeedbackServiceOptions } from './feedback-service.js';
+import type { Fault } from './fault-types.js';
+
+export interface MockServerOptions {
+  /** Loopback address to listen on. Default '127.0.0.1' (use '::1' for IPv6). */
+  readonly host?: string;
+  /** Default 0: a free port. The CLI defaults to 2195. */
+  readonly gatewayPort?: number;
+  /** Default 0: a free port. The CLI defaults to 2196. */
+  readonly feedbackPort?: number;
+  /** Start the HTTP control API on this port (0: a free one). Default: no control API. */
+  readonly controlPort?: number;
+  /** Topic (bundle id) of the client certificates: their subject UID. Default 'com.example.app'. */
+  readonly topic?: string;
+  /** Directory for the certificate files, reused while valid. Default: a temporary directory. */
+  readonly certsDir?: string;
+  /** Passphrase of the .p12 files. Default 'apnskit-mock'. */
+  readonly p12Passphrase?: string;
+  /** Seed of the generator behind reject-random faults. Default 1. */
+  readonly seed?: number;
+  /** Largest payload accepted; larger ones get status 7. Default 2048. */
+  readonly payloadLimit?: number;
+  /** Which environment this server plays. Default 'sandbox'. */
+  readonly environment?: PushEnvironment;
+  /**
+   * Apple's quirk: a client certificate without this environment's push OID completes the handshake
+   * and is closed at once, with no error packet. Default false (any certificate of the CA is served).
+   */
+  readonly enforceEnvironment?: boolean;
+  /** How long a connection being closed may still send (read and dropped) before it is destroyed. Default 1000 ms. */
+  readonly closeGraceMs?: number;
+  /** A connection idle for this long with half a notification buffered is closed. Default 10000 ms. */
+  readonly partialFrameTimeoutMs?: number;
+  /** Most simultaneous connections per service; more are refused. Default 1024. */
+  readonly maxConnections?: number;
+  /** Feedback service behaviour. */
+  readonly feedback?: FeedbackServiceOptions;
+  /** Faults scripted from the start. */
+  readonly faults?: readonly Fault[];
+  /** Feedback tuples queued from the start (for the server's topic). */
+  readonly feedbackTuples?: readonly FeedbackTupleInput[];
+}
+
+export type ResolvedOptions = Required<Omit<MockServerOptions, 'controlPort' | 'certsDir' | 'faults' | 'feedbackTuples' | 'feedback'>> &
+  Pick<MockServerOptions, 'controlPort' | 'certsDir' | 'faults' | 'feedbackTuples' | 'feedback'>;
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+function bad(message: string): MockServerError {
+  return new MockServerError('APNS_ERR_INVALID_OPTION', message);
+}
+
+function integer(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw bad(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+export function resolveOptions(options: MockServerOptions): ResolvedOptions {
+  if (options === null || typeof options !== 'object') throw bad('options must be an object');
+  const host = options.host ?? '127.0.0.1';
+  if (!LOOPBACK.has(host)) throw bad(`host must be a loopback address (127.0.0.1, ::1 or localhost), got ${JSON.stringify(host)}`);
+  const environment = options.environment ?? 'sandbox';
+  if (environment !== 'sandbox' && environment !== 'production') throw bad(`environment must be 'sandbox' or 'production'`);
+  if (options.controlPort !== undefined) integer('controlPort', options.controlPort, 0, 65535);
+  return {
+    ...options,
+    host,
+    gatewayPort: integer('gatewayPort', options.gatewayPort ?? 0, 0, 65535),
+    feedbackPort: integer('feedbackPort', options.feedbackPort ?? 0, 0, 65535),
+    topic: options.topic ?? 'com.example.app',
+    p12Passphrase: options.p12Passphrase ?? 'apnskit-mock',
+    seed: integer('seed', options.seed ?? 1, 0, 0xffffffff),
+    payloadLimit: integer('payloadLimit', options.payloadLimit ?? PayloadLimit.Default, 1, 0xffff),
+    environment,
+    enforceEnvironment: options.enforceEnvironment ?? false,
+    closeGraceMs: integer('closeGraceMs', options.closeGraceMs ?? 1000, 0, 600_000),
+    partialFrameTimeoutMs: integer('partialFrameTimeoutMs', options.partialFrameTimeoutMs ?? 10_000, 1, 3_600_000),
+    maxConnections: integer('maxConnections', options.maxConnections ?? 1024, 1, 1_000_000),
+  };
+}

@@ -1,0 +1,335 @@
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
+import type { FeedbackTupleInput } from '@apnskit/codec';
+import { loadCertificates, type MockCertificates } from './certs/store.js';
+import { MockServerError } from './errors.js';
+import { FeedbackLists, serveFeedback, type FeedbackServiceOptions, type QueuedFeedback } from './feedback-service.js';
+import { FaultSet } from './fault-set.js';
+import type { Fault, FaultState } from './fault-types.js';
+import { GatewayConnection, type ConnectionEnd, type GatewayContext, type GatewayCounters } from './gateway-connection.js';
+import { resolveOptions, type MockServerOptions, type ResolvedOptions } from './options.js';
+import { peerIdentity } from './peer.js';
+import { NotificationRecorder, type RecordedNotification, type RejectedNotification } from './recorder.js';
+import { Waiters } from './waiters.js';
+
+export type Service = 'gateway' | 'feedback';
+
+/** Counters since start or the last `reset()`. */
+export interface MockServerStats extends GatewayCounters {
+  /** Gateway connections that completed the handshake (numbered from 1; numbers are never reused). */
+  connections: number;
+  openConnections: number;
+  accepted: number;
+  rejected: number;
+  /** Connections refused before the handshake by a refuse-connections fault. */
+  refused: number;
+  /** Connections closed right after the handshake (drop-connections fault or wrong environment). */
+  dropped: number;
+  /** Handshakes that failed: no client certificate, another CA's, or a TLS error. */
+  tlsErrors: number;
+  feedbackConnections: number;
+  feedbackTuplesSent: number;
+  feedbackQueued: number;
+}
+
+export interface ConnectionEvent {
+  readonly service: Service;
+  readonly connection: number;
+  readonly remote: string;
+  readonly topic: string | undefined;
+  readonly environments: readonly string[];
+}
+export interface DisconnectEvent {
+  readonly service: Service;
+  readonly connection: number;
+  readonly reason: ConnectionEnd;
+}
+export interface RefusedEvent {
+  readonly service: Service;
+  readonly remote: string;
+  readonly reason: 'refuse-connections' | 'drop-connections' | 'wrong-environment' | 'too-many-connections';
+}
+export interface TlsErrorEvent {
+  readonly service: Service;
+  readonly code: string | undefined;
+  readonly message: string;
+}
+export interface FeedbackEvent {
+  readonly connection: number;
+  readonly topic: string;
+  readonly tuples: number;
+}
+
+export interface MockServerEvents {
+  connection: [ConnectionEvent];
+  disconnect: [DisconnectEvent];
+  rejection: [RejectedNotification];
+  refused: [RefusedEvent];
+  'tls-error': [TlsErrorEvent];
+  feedback: [FeedbackEvent];
+}
+
+/** The fault controls of a running server. */
+export interface FaultControls {
+  /** Checks and adds a fault; returns its id. Throws APNS_ERR_INVALID_FAULT naming what to fix. */
+  add(fault: Fault): number;
+  remove(id: number): boolean;
+  clear(): void;
+  list(): FaultState[];
+}
+
+export interface WaitOptions {
+  /** Reject with APNS_ERR_WAIT_TIMEOUT after this long. Default 10000 ms. */
+  readonly timeoutMs?: number;
+}
+
+function zeroCounters(): GatewayCounters {
+  return { bytesReceived: 0, discardedBytes: 0, shutdowns: 0, silentCloses: 0, resets: 0, stalls: 0 };
+}
+
+/** A running mock of Apple's binary gateway and feedback service. Made by `createMockServer`. */
+export class MockServer extends EventEmitter<MockServerEvents> {
+  readonly host: string;
+  readonly gateway: { readonly port: number };
+  readonly feedback: { readonly port: number };
+  readonly faults: FaultControls;
+  private readonly faultSet: FaultSet;
+  private readonly recorder = new NotificationRecorder();
+  private rejections: RejectedNotification[] = [];
+  private readonly feedbackLists: FeedbackLists;
+  private readonly gatewayConnections = new Set<GatewayConnection>();
+  private readonly feedbackSockets = new Set<TLSSocket>();
+  private readonly acceptedWaiters = new Waiters();
+  private readonly rejectedWaiters = new Waiters();
+  private readonly counters = zeroCounters();
+  private tally = { connections: 0, refused: 0, dropped: 0, tlsErrors: 0, feedbackConnections: 0, feedbackTuplesSent: 0 };
+  private nextGatewayNumber = 1;
+  private nextFeedbackNumber = 1;
+  private closing: Promise<void> | undefined;
+  private readonly context: GatewayContext;
+
+  /** @internal use createMockServer */
+  constructor(
+    readonly certs: MockCertificates,
+    readonly options: ResolvedOptions,
+    private readonly gatewayServer: TlsServer,
+    private readonly feedbackServer: TlsServer,
+  ) {
+    super();
+    this.host = options.host;
+    this.gateway = { port: portOf(gatewayServer) };
+    this.feedback = { port: portOf(feedbackServer) };
+    this.faultSet = new FaultSet(options.seed);
+    this.faults = {
+      add: (fault) => this.faultSet.add(fault),
+      remove: (id) => this.faultSet.remove(id),
+      clear: () => this.faultSet.clear(),
+      list: () => this.faultSet.list(),
+    };
+    this.feedbackLists = new FeedbackLists(options.feedback);
+    this.context = this.makeContext();
+    gatewayServer.on('connection', (socket: Socket) => this.onRawConnection(socket));
+    gatewayServer.on('secureConnection', (socket: TLSSocket) => this.onGateway(socket));
+    feedbackServer.on('secureConnection', (socket: TLSSocket) => this.onFeedback(socket));
+    gatewayServer.on('tlsClientError', (error: NodeJS.ErrnoException) => this.onTlsError('gateway', error));
+    feedbackServer.on('tlsClientError', (error: NodeJS.ErrnoException) => this.onTlsError('feedback', error));
+    for (const fault of options.faults ?? []) this.faultSet.add(fault);
+    if (options.feedbackTuples) this.addFeedback(options.feedbackTuples);
+  }
+
+  /** Every accepted notification, in arrival order (readable views, made once each). */
+  get notifications(): RecordedNotification[] {
+    return this.recorder.all();
+  }
+
+  /** How many notifications were accepted (cheaper than `notifications.length`). */
+  get acceptedCount(): number {
+    return this.recorder.count;
+  }
+
+  /** Every rejected notification, in order. */
+  get rejected(): RejectedNotification[] {
+    return [...this.rejections];
+  }
+
+  /** Queues feedback tuples for a topic (default: the server's topic). */
+  addFeedback(tuples: readonly FeedbackTupleInput[], options: { topic?: string } = {}): void {
+    this.feedbackLists.add(tuples, options.topic ?? this.certs.topic);
+  }
+
+  /** The tuples still queued for a topic (default: the server's topic). */
+  pendingFeedback(topic: string = this.certs.topic): QueuedFeedback[] {
+    return this.feedbackLists.list(topic);
+  }
+
+  /** Changes how the feedback service writes (chunks, hold open). */
+  configureFeedback(options: FeedbackServiceOptions): void {
+    this.feedbackLists.configure(options);
+  }
+
+  get feedbackOptions(): Required<FeedbackServiceOptions> {
+    return this.feedbackLists.options;
+  }
+
+  /** Resolves with the accepted count once at least `count` notifications were accepted. */
+  waitForNotifications(count: number, options: WaitOptions = {}): Promise<number> {
+    return this.acceptedWaiters.wait(count, () => this.recorder.count, 'notifications accepted', options.timeoutMs);
+  }
+
+  /** Resolves with the rejected count once at least `count` notifications were rejected. */
+  waitForRejections(count: number, options: WaitOptions = {}): Promise<number> {
+    return this.rejectedWaiters.wait(count, () => this.rejections.length, 'notifications rejected', options.timeoutMs);
+  }
+
+  stats(): MockServerStats {
+    return {
+      ...this.counters,
+      ...this.tally,
+      openConnections: this.gatewayConnections.size,
+      accepted: this.recorder.count,
+      rejected: this.rejections.length,
+      feedbackQueued: this.feedbackLists.queued,
+    };
+  }
+
+  /** Forgets notifications, rejections, faults, queued feedback and counters. Open connections stay open. */
+  reset(): void {
+    this.recorder.clear();
+    this.rejections = [];
+    this.faultSet.clear();
+    this.feedbackLists.clear();
+    Object.assign(this.counters, zeroCounters());
+    this.tally = { connections: 0, refused: 0, dropped: 0, tlsErrors: 0, feedbackConnections: 0, feedbackTuplesSent: 0 };
+  }
+
+  /** Stops listening, ends every connection and rejects pending waits. Safe to call twice. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    const closed = [this.gatewayServer, this.feedbackServer].map(
+      (server) => new Promise<void>((resolve) => server.close(() => resolve())),
+    );
+    for (const connection of this.gatewayConnections) connection.destroy();
+    for (const socket of this.feedbackSockets) socket.destroy();
+    const error = new MockServerError('APNS_ERR_SERVER_CLOSED', 'the mock server was closed before enough notifications arrived');
+    this.acceptedWaiters.rejectAll(error);
+    this.rejectedWaiters.rejectAll(error);
+    await Promise.all(closed);
+  }
+
+  private makeContext(): GatewayContext {
+    return {
+      faults: this.faultSet,
+      recorder: this.recorder,
+      payloadLimit: this.options.payloadLimit,
+      closeGraceMs: this.options.closeGraceMs,
+      partialFrameTimeoutMs: this.options.partialFrameTimeoutMs,
+      counters: this.counters,
+      accepted: () => this.acceptedWaiters.check(this.recorder.count),
+      rejected: (rejection, feedbackToken, topic) => {
+        this.rejections.push(rejection);
+        if (feedbackToken) {
+          this.feedbackLists.add([{ token: feedbackToken, timestamp: Math.floor(rejection.receivedAt / 1000) }], topic ?? this.certs.topic);
+        }
+        this.emit('rejection', rejection);
+        this.rejectedWaiters.check(this.rejections.length);
+      },
+      ended: (connection, reason) => {
+        this.gatewayConnections.delete(connection);
+        this.emit('disconnect', { service: 'gateway', connection: connection.number, reason });
+      },
+    };
+  }
+
+  /** Before TLS: a refuse-connections fault closes the TCP connection, so the handshake fails. */
+  private onRawConnection(socket: Socket): void {
+    if (!this.faultSet.connectionFate('tcp')) return;
+    this.tally.refused++;
+    this.emit('refused', { service: 'gateway', remote: remoteOf(socket), reason: 'refuse-connections' });
+    socket.destroy();
+  }
+
+  private onGateway(socket: TLSSocket): void {
+    const identity = peerIdentity(socket);
+    const number = this.nextGatewayNumber++;
+    this.tally.connections++;
+    this.emit('connection', { service: 'gateway', connection: number, remote: remoteOf(socket), ...identity });
+    const wrongEnvironment = this.options.enforceEnvironment && !identity.environments.includes(this.options.environment);
+    if (wrongEnvironment || this.faultSet.connectionFate('secure')) {
+      this.tally.dropped++;
+      socket.on('error', () => undefined);
+      this.emit('refused', { service: 'gateway', remote: remoteOf(socket), reason: wrongEnvironment ? 'wrong-environment' : 'drop-connections' });
+      socket.destroy();
+      return;
+    }
+    const connection = new GatewayConnection(socket, number, identity.topic, this.context);
+    this.gatewayConnections.add(connection);
+  }
+
+  private onFeedback(socket: TLSSocket): void {
+    const number = this.nextFeedbackNumber++;
+    const identity = peerIdentity(socket);
+    const topic = identity.topic ?? this.certs.topic;
+    this.tally.feedbackConnections++;
+    this.feedbackSockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      this.feedbackSockets.delete(socket);
+      this.emit('disconnect', { service: 'feedback', connection: number, reason: 'client' });
+    });
+    this.emit('connection', { service: 'feedback', connection: number, remote: remoteOf(socket), ...identity });
+    const { bytes, count } = this.feedbackLists.take(topic);
+    this.tally.feedbackTuplesSent += count;
+    this.emit('feedback', { connection: number, topic, tuples: count });
+    serveFeedback(socket, bytes, this.feedbackLists.options, this.options.closeGraceMs);
+  }
+
+  private onTlsError(service: Service, error: NodeJS.ErrnoException): void {
+    this.tally.tlsErrors++;
+    this.emit('tls-error', { service, code: error.code, message: error.message });
+  }
+}
+
+function portOf(server: TlsServer): number {
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+function remoteOf(socket: Socket): string {
+  return socket.remoteFamily === 'IPv6' ? `[${socket.remoteAddress}]:${socket.remotePort}` : `${socket.remoteAddress}:${socket.remotePort}`;
+}
+
+function listen(server: TlsServer, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** Starts the gateway and feedback service (and the control API when `controlPort` is set). */
+export async function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  const resolved = resolveOptions(options);
+  const certs = await loadCertificates({ topic: resolved.topic, certsDir: resolved.certsDir, p12Passphrase: resolved.p12Passphrase });
+  const tlsOptions = { cert: certs.serverCert, key: certs.serverKey, ca: certs.ca, requestCert: true, rejectUnauthorized: true };
+  const gatewayServer = createTlsServer(tlsOptions);
+  const feedbackServer = createTlsServer(tlsOptions);
+  for (const server of [gatewayServer, feedbackServer]) server.maxConnections = resolved.maxConnections;
+  try {
+    await listen(gatewayServer, resolved.gatewayPort, resolved.host);
+    await listen(feedbackServer, resolved.feedbackPort, resolved.host);
+  } catch (error) {
+    gatewayServer.close();
+    feedbackServer.close();
+    throw new MockServerError('APNS_ERR_INVALID_OPTION', `could not listen on ${resolved.host}: ${(error as Error).message}; pick free ports or 0`, {
+      cause: error,
+    });
+  }
+  return new MockServer(certs, resolved, gatewayServer, feedbackServer);
+}
