@@ -1,0 +1,332 @@
+import type { TLSSocket } from 'node:tls';
+import { encodeProbeFrame, ErrorResponseDecoder, Message, PayloadLimit, Status, type ErrorResponse, type Notification, type NotificationFormat } from '@apnskit/codec';
+import type { ResolvedCredentials } from '@apnskit/tls';
+import type { Address } from './address.js';
+import type { ConnectionHandlers, ConnectionOptions } from './connection-types.js';
+import { ApnsClientError, integerOption, invalidOption } from './errors.js';
+import { ATTEMPTS_MASK, FrameQueue, POSSIBLY_DELIVERED, type FrameChunk } from './frame-queue.js';
+import { patchIdentifier } from './frames.js';
+import { identifierOf, MAX_IDENTIFIER } from './identifiers.js';
+import { reportError, reportInactive } from './connection-report.js';
+import { DEFAULT_WINDOW, SentWindow } from './sent-window.js';
+import { settle, type SettleCause, type Settlement } from './settlement.js';
+import { openSocket } from './socket.js';
+
+export type ConnectionState = 'idle' | 'connecting' | 'open' | 'closing' | 'closed';
+
+/** What the managed sender listens to (compact: no message objects). */
+export interface ConnectionHooks {
+  readonly onOpen?: (connection: Connection) => void;
+  readonly onWritable?: (connection: Connection) => void;
+  /** The ending is known; `unwritten` holds the frames that never left the process. */
+  readonly onSettled?: (connection: Connection, settlement: Settlement, unwritten: FrameQueue) => void;
+  readonly onClosed?: (connection: Connection) => void;
+}
+
+/** A zero-length token earns these statuses: the only ones an identifier-0 answer may prove the probe with. */
+const PROBE_STATUSES: ReadonlySet<number> = new Set([Status.MissingDeviceToken, Status.InvalidTokenSize]);
+
+/**
+ * A proxy for one gateway connection: connects lazily on the first send, assigns identifiers
+ * 1, 2, ... (wrapping at 2^32, never 0), remembers written frames in a bounded window, and reads
+ * Apple's answer into a settlement. Once closed it stays closed.
+ */
+export class Connection {
+  state: ConnectionState = 'idle';
+  readonly format: NotificationFormat;
+  readonly window: SentWindow;
+  /** Sequence of the first frame written on this connection. */
+  readonly origin: number;
+  private nextSequence: number;
+  private readonly pending = new FrameQueue();
+  private readonly decoder = new ErrorResponseDecoder();
+  private readonly payloadLimit: number;
+  private readonly connectTimeoutMs: number;
+  private readonly writeBufferBytes: number;
+  private readonly closeGraceMs: number;
+  private socket: TLSSocket | undefined;
+  private settlement: Settlement | undefined;
+  private probeSequence: number | undefined;
+  private lastError: Error | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private flushScheduled = false;
+
+  constructor(
+    readonly address: Address,
+    private readonly credentials: ResolvedCredentials,
+    private readonly handlers: ConnectionHandlers = {},
+    options: ConnectionOptions = {},
+    private readonly hooks: ConnectionHooks = {},
+  ) {
+    this.format = options.format ?? 'frame';
+    if (this.format !== 'frame' && this.format !== 'enhanced' && this.format !== 'simple') {
+      throw invalidOption('format', "'frame', 'enhanced' or 'simple'", this.format);
+    }
+    this.payloadLimit = integerOption('payloadLimit', options.payloadLimit, PayloadLimit.Default, 1, 0xffff);
+    this.connectTimeoutMs = integerOption('connectTimeoutMs', options.connectTimeoutMs, 10_000, 1);
+    this.writeBufferBytes = integerOption('writeBufferBytes', options.writeBufferBytes, 1024 * 1024, 1);
+    this.closeGraceMs = integerOption('closeGraceMs', options.closeGraceMs, 1000, 0);
+    this.origin = integerOption('firstIdentifier', options.firstIdentifier, 1, 1, MAX_IDENTIFIER);
+    this.nextSequence = this.origin;
+    const limits = options.window ?? {};
+    this.window = new SentWindow(
+      {
+        maxAgeMs: integerOption('window.maxAgeMs', limits.maxAgeMs, DEFAULT_WINDOW.maxAgeMs, 0, Infinity),
+        maxCount: integerOption('window.maxCount', limits.maxCount, DEFAULT_WINDOW.maxCount, 0),
+        maxBytes: integerOption('window.maxBytes', limits.maxBytes, DEFAULT_WINDOW.maxBytes, 0),
+      },
+      this.origin,
+    );
+  }
+
+  /** Messages queued in the process, not yet written. */
+  get queued(): number {
+    return this.pending.count;
+  }
+
+  /** Frames written whose fate is not known yet. */
+  get unsettled(): number {
+    return this.settlement ? 0 : this.nextSequence - this.origin - (this.probeSequence !== undefined && this.probeSequence >= 0 ? 1 : 0);
+  }
+
+  /** True while the sender may hand this connection more frames. */
+  get acceptsMore(): boolean {
+    return this.state === 'open' && this.probeSequence === undefined && this.pending.bytes + (this.socket?.writableLength ?? 0) < this.writeBufferBytes;
+  }
+
+  /** Queues a message (checked now: bad input throws and queues nothing). Connects on first use. */
+  send(message: Notification | Message): void {
+    if (this.state === 'closing' || this.state === 'closed' || this.probeSequence !== undefined) {
+      throw new ApnsClientError('APNS_ERR_CONNECTION_CLOSED', 'this connection is closed; create a new one with createConnection()');
+    }
+    const notification = message instanceof Message ? message.toNotification({ limit: this.payloadLimit }) : message;
+    this.pending.appendNotification(notification, this.format, this.payloadLimit);
+    this.kick();
+  }
+
+  /** Queues a whole chunk of encoded frames (the sender's path; it calls flush() after). */
+  enqueue(chunk: FrameChunk): void {
+    this.pending.pushChunk(chunk);
+  }
+
+  connect(): void {
+    if (this.state !== 'idle') return;
+    this.state = 'connecting';
+    const socket = openSocket(this.address, this.credentials);
+    this.socket = socket;
+    this.timer = setTimeout(() => this.fail(new ApnsClientError('APNS_ERR_CONNECT_FAILED', `no TLS connection to ${this.address.host}:${this.address.port} after ${this.connectTimeoutMs} ms; check the address`)), this.connectTimeoutMs);
+    socket.once('secureConnect', () => this.opened());
+    socket.on('data', (chunk: Buffer) => this.read(chunk));
+    socket.on('drain', () => this.drained());
+    socket.on('end', () => this.finish(this.state === 'connecting' ? 'connect-failed' : 'silent-close', true));
+    socket.on('error', (error: Error) => this.socketError(error));
+    socket.on('close', () => this.closed());
+  }
+
+  /**
+   * Ends with the probe (a zero-length-token frame) once everything queued is written; its answer
+   * proves every earlier frame processed. Returns false when nothing needs proving (then it just closes).
+   */
+  probe(timeoutMs: number): boolean {
+    if (this.state === 'closing' || this.state === 'closed' || this.probeSequence !== undefined) return false;
+    if (this.nextSequence === this.origin && this.pending.count === 0) {
+      this.close();
+      return false;
+    }
+    this.probeSequence = -1;
+    this.probeTimeoutMs = timeoutMs;
+    if (this.state === 'idle') this.connect();
+    else if (this.state === 'open') this.flush();
+    return true;
+  }
+
+  /** Closes without a probe: written frames of unknown fate come back as possibly delivered. */
+  close(): void {
+    if (this.state === 'idle') {
+      this.state = 'closing';
+      this.finish('closed', false);
+      this.closed();
+      return;
+    }
+    this.finish('closed', false);
+    if (this.nextSequence === this.origin) {
+      // Nothing written: no answer to wait for.
+      this.socket?.destroy();
+      return;
+    }
+    this.socket?.end();
+    this.graceThenDestroy();
+  }
+
+  /** Tears the socket down now. */
+  destroy(error?: Error): void {
+    if (error) this.lastError = error;
+    this.finish(this.state === 'connecting' ? 'connect-failed' : 'closed', false);
+    this.socket?.destroy();
+  }
+
+  private probeTimeoutMs = 0;
+
+  private kick(): void {
+    if (this.state === 'idle') this.connect();
+    else if (this.state === 'open' && !this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private opened(): void {
+    clearTimeout(this.timer);
+    if (this.state !== 'connecting') return;
+    this.state = 'open';
+    this.call(() => this.handlers.onConnect?.());
+    this.hooks.onOpen?.(this);
+    this.flush();
+  }
+
+  /** Writes queued chunks while the socket buffer has room, in one corked batch. */
+  flush(): void {
+    this.flushScheduled = false;
+    const socket = this.socket;
+    if (this.state !== 'open' || socket === undefined) return;
+    socket.cork();
+    const now = Date.now();
+    while (this.pending.count > 0 && socket.writableLength < this.writeBufferBytes) {
+      this.writeChunk(socket, this.pending.shift() as FrameChunk, now);
+    }
+    if (this.probeSequence === -1 && this.pending.count === 0) this.writeProbe(socket);
+    socket.uncork();
+  }
+
+  private writeChunk(socket: TLSSocket, chunk: FrameChunk, now: number): void {
+    const { buffer, starts, marks } = chunk;
+    for (let index = 0; index < chunk.count; index += 1) {
+      const start = starts[index];
+      const mark = marks[index];
+      const attempts = Math.min((mark & ATTEMPTS_MASK) + 1, ATTEMPTS_MASK);
+      patchIdentifier(buffer, start, identifierOf(this.nextSequence));
+      this.nextSequence += 1;
+      this.window.push(buffer, start, chunk.lengthOf(index), (mark & POSSIBLY_DELIVERED) | attempts, now);
+    }
+    socket.write(chunk.used === buffer.length ? buffer : buffer.subarray(0, chunk.used));
+  }
+
+  private writeProbe(socket: TLSSocket): void {
+    this.probeSequence = this.nextSequence;
+    this.nextSequence += 1;
+    socket.write(encodeProbeFrame(identifierOf(this.probeSequence)));
+    this.timer = setTimeout(() => {
+      this.lastError = new ApnsClientError('APNS_ERR_PROBE_TIMEOUT', `the gateway did not answer the closing probe within ${this.probeTimeoutMs} ms`);
+      this.finish('probe-timeout', false);
+      socket.destroy();
+    }, this.probeTimeoutMs);
+  }
+
+  private drained(): void {
+    this.call(() => this.handlers.onDrain?.());
+    this.flush();
+    if (this.acceptsMore) this.hooks.onWritable?.(this);
+  }
+
+  private read(chunk: Buffer): void {
+    this.call(() => this.handlers.onRead?.(chunk));
+    if (this.settlement) return;
+    for (const result of this.decoder.push(chunk)) {
+      if (result.kind === 'error-response') {
+        this.answered(result);
+        return;
+      }
+      this.lastError = new ApnsClientError('APNS_ERR_GARBAGE_RESPONSE', `the gateway wrote ${result.bytes.length} bytes that are not an error response: ${result.reason}`);
+      this.call(() => this.handlers.onException?.(this.lastError as Error));
+      this.finish('garbage', true);
+      return;
+    }
+  }
+
+  private answered(response: ErrorResponse): void {
+    // Identifier 0 with a probe outstanding proves the probe only for the statuses a zero-length token earns.
+    const probeWritten = this.probeSequence !== undefined && this.probeSequence >= 0;
+    const probeAnswer = probeWritten && (response.id !== 0 || PROBE_STATUSES.has(response.status));
+    const settlement = settle({
+      window: this.window,
+      origin: this.origin,
+      cause: 'error-response',
+      response,
+      ...(probeAnswer ? { probeSequence: this.probeSequence } : {}),
+      anonymous: this.format === 'simple',
+      now: Date.now(),
+    });
+    this.settled(settlement);
+    if (settlement.cause !== 'probe-answered') reportError(this, this.handlers, settlement, response);
+    this.socket?.destroy();
+  }
+
+  private socketError(error: Error): void {
+    this.lastError = error;
+    this.call(() => this.handlers.onException?.(error));
+    if (this.state === 'connecting') {
+      this.finish('connect-failed', true);
+      return;
+    }
+    // A write error: keep reading a little for an error response already on its way.
+    this.graceThenDestroy();
+  }
+
+  private fail(error: Error): void {
+    this.lastError = error;
+    this.call(() => this.handlers.onException?.(error));
+    this.destroy();
+  }
+
+  /** Settles by cause when no error response decided it; `destroy` ends the socket at once. */
+  private finish(cause: SettleCause, destroy: boolean): void {
+    if (!this.settlement) {
+      this.settled(
+        settle({
+          window: this.window,
+          origin: this.origin,
+          cause: cause === 'silent-close' && this.decoder.bufferedBytes > 0 ? 'garbage' : cause,
+          anonymous: this.format === 'simple',
+          now: Date.now(),
+        }),
+      );
+    }
+    if (destroy) this.socket?.destroy();
+  }
+
+  private settled(settlement: Settlement): void {
+    clearTimeout(this.timer);
+    this.settlement = settlement;
+    if (this.state !== 'closed') this.state = 'closing';
+    this.hooks.onSettled?.(this, settlement, this.pending);
+  }
+
+  private graceThenDestroy(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.finish('silent-close', true), this.closeGraceMs);
+  }
+
+  private closed(): void {
+    clearTimeout(this.timer);
+    if (this.state === 'closed') return;
+    this.finish(this.state === 'connecting' ? 'connect-failed' : 'silent-close', false);
+    this.state = 'closed';
+    const settlement = this.settlement as Settlement;
+    reportInactive(this, this.handlers, settlement, this.pending, this.lastError);
+    this.hooks.onClosed?.(this);
+  }
+
+  /** Runs a user handler; a throw goes to onException instead of out of the socket event. */
+  call(run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      if (this.handlers.onException === undefined) throw error;
+      try {
+        this.handlers.onException(error as Error);
+      } catch {
+        // The exception handler itself threw: nothing more to tell.
+      }
+    }
+  }
+}

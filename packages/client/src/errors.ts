@@ -1,0 +1,46 @@
+/** Stable codes of every error the client throws or reports; match on these, not on messages. */
+export type ClientErrorCode =
+  /** send() on a connection that has closed: connections never reopen, make a new one. */
+  | 'APNS_ERR_CONNECTION_CLOSED'
+  /** send() after sender.close() began. */
+  | 'APNS_ERR_SENDER_CLOSED'
+  /** An option is out of range or of the wrong type. */
+  | 'APNS_ERR_INVALID_OPTION'
+  /** An error response named an identifier the sent window no longer (or never) held. */
+  | 'APNS_ERR_UNKNOWN_IDENTIFIER'
+  /** The gateway did not answer the closing probe in time. */
+  | 'APNS_ERR_PROBE_TIMEOUT'
+  /** The TCP/TLS connection could not be opened (refused, handshake failure, timeout). */
+  | 'APNS_ERR_CONNECT_FAILED'
+  /** The gateway wrote bytes that are not error responses. */
+  | 'APNS_ERR_GARBAGE_RESPONSE'
+  /** The sender gave up reconnecting after its reconnect limit. */
+  | 'APNS_ERR_RECONNECT_LIMIT';
+
+/** Thrown (or passed to handlers) by the client: `code` says what, the message says what to fix. */
+export class ApnsClientError extends Error {
+  readonly code: ClientErrorCode;
+
+  constructor(code: ClientErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ApnsClientError';
+    this.code = code;
+  }
+}
+
+export function isApnsClientError(value: unknown): value is ApnsClientError {
+  return value instanceof ApnsClientError;
+}
+
+export function invalidOption(name: string, expected: string, got: unknown): ApnsClientError {
+  return new ApnsClientError('APNS_ERR_INVALID_OPTION', `${name} must be ${expected}, got ${String(got)}`);
+}
+
+/** Checks an optional integer option; returns the default when it is undefined. */
+export function integerOption(name: string, value: number | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(Number.isInteger(value) || value === Infinity) || value < min || value > max) {
+    throw invalidOption(name, `an integer from ${min} to ${max}`, value);
+  }
+  return value;
+}

@@ -1,0 +1,137 @@
+import {
+  toWireNotification,
+  wireLength,
+  writeWire,
+  type Notification,
+  type NotificationFormat,
+  type WireNotification,
+} from '@apnskit/codec';
+
+/** Bytes per staging chunk: large enough that one socket write carries hundreds of frames. */
+export const CHUNK_BYTES = 128 * 1024;
+/** The smallest frame the client writes (a simple-format frame, 32-byte token, 1-byte payload). */
+const MIN_FRAME_BYTES = 38;
+/** Low bits of a frame's mark: how many times it was written already. */
+export const ATTEMPTS_MASK = 0x7f;
+/** High bit of a frame's mark: an earlier copy may have been delivered (silent close). */
+export const POSSIBLY_DELIVERED = 0x80;
+
+/**
+ * Encoded frames waiting to be written, packed into one buffer so that a whole chunk goes to
+ * the socket in a single write. Each frame keeps its start offset and a one-byte mark.
+ */
+export class FrameChunk {
+  readonly buffer: Buffer;
+  readonly starts: Uint32Array;
+  readonly marks: Uint8Array;
+  used = 0;
+  count = 0;
+
+  constructor(bytes: number) {
+    this.buffer = Buffer.allocUnsafe(bytes);
+    const frames = Math.ceil(bytes / MIN_FRAME_BYTES) + 1;
+    this.starts = new Uint32Array(frames);
+    this.marks = new Uint8Array(frames);
+  }
+
+  fits(length: number): boolean {
+    return this.used + length <= this.buffer.length && this.count < this.starts.length;
+  }
+
+  lengthOf(index: number): number {
+    const end = index + 1 < this.count ? this.starts[index + 1] : this.used;
+    return end - this.starts[index];
+  }
+
+  frameAt(index: number): Buffer {
+    const start = this.starts[index];
+    return this.buffer.subarray(start, start + this.lengthOf(index));
+  }
+}
+
+/** A FIFO of frame chunks with running counts (the backpressure measure). */
+export class FrameQueue {
+  private chunks: FrameChunk[] = [];
+  /** The chunk still open for appends (the last one, unless it was taken). */
+  private open: FrameChunk | undefined;
+  count = 0;
+  bytes = 0;
+
+  constructor(private readonly chunkBytes = CHUNK_BYTES) {}
+
+  /** Checks and encodes a notification (its own id is ignored: connections assign theirs). Throws ApnsCodecError and queues nothing on bad input. */
+  appendNotification(notification: Notification, format: NotificationFormat, payloadLimit: number): void {
+    const wire: WireNotification = toWireNotification(notification, { payloadLimit });
+    const length = wireLength(wire, format);
+    const chunk = this.roomFor(length);
+    chunk.starts[chunk.count] = chunk.used;
+    chunk.marks[chunk.count] = 0;
+    chunk.used = writeWire(wire, chunk.buffer, chunk.used, format);
+    chunk.count += 1;
+    this.count += 1;
+    this.bytes += length;
+  }
+
+  /** Copies an already encoded frame (a resend) with its mark. */
+  appendFrame(frame: Uint8Array, mark: number): void {
+    const chunk = this.roomFor(frame.length);
+    chunk.starts[chunk.count] = chunk.used;
+    chunk.marks[chunk.count] = mark;
+    chunk.buffer.set(frame, chunk.used);
+    chunk.used += frame.length;
+    chunk.count += 1;
+    this.count += 1;
+    this.bytes += frame.length;
+  }
+
+  /** Appends a whole chunk (sealed: later appends start a new one). */
+  pushChunk(chunk: FrameChunk): void {
+    this.chunks.push(chunk);
+    this.open = undefined;
+    this.count += chunk.count;
+    this.bytes += chunk.used;
+  }
+
+  /** Moves every chunk of `other` in front of this queue's (resends go first). */
+  prependAll(other: FrameQueue): void {
+    if (other.count === 0) return;
+    // The open chunk must stay the last one, so appends keep their order.
+    if (this.chunks.length === 0) this.open = other.open;
+    this.chunks = other.chunks.concat(this.chunks);
+    this.count += other.count;
+    this.bytes += other.bytes;
+    other.clear();
+  }
+
+  /** Takes the oldest chunk whole. */
+  shift(): FrameChunk | undefined {
+    const chunk = this.chunks.shift();
+    if (chunk === undefined) return undefined;
+    if (chunk === this.open) this.open = undefined;
+    this.count -= chunk.count;
+    this.bytes -= chunk.used;
+    return chunk;
+  }
+
+  /** Every queued frame, oldest first. */
+  *frames(): IterableIterator<{ frame: Buffer; mark: number }> {
+    for (const chunk of this.chunks) {
+      for (let index = 0; index < chunk.count; index += 1) yield { frame: chunk.frameAt(index), mark: chunk.marks[index] };
+    }
+  }
+
+  clear(): void {
+    this.chunks = [];
+    this.open = undefined;
+    this.count = 0;
+    this.bytes = 0;
+  }
+
+  private roomFor(length: number): FrameChunk {
+    if (this.open !== undefined && this.open.fits(length)) return this.open;
+    const chunk = new FrameChunk(Math.max(this.chunkBytes, length));
+    this.chunks.push(chunk);
+    this.open = chunk;
+    return chunk;
+  }
+}

@@ -1,0 +1,128 @@
+import type { ErrorResponse } from '@apnskit/codec';
+import { ATTEMPTS_MASK, FrameQueue, POSSIBLY_DELIVERED } from './frame-queue.js';
+import { describeFrame, type SentNotification } from './frames.js';
+import type { SentWindow } from './sent-window.js';
+import type { Settlement } from './settlement.js';
+import type { FailedNotification, ResentEvent, SenderReport, UnconfirmedNotification, UnconfirmedReason } from './sender-types.js';
+
+export interface LedgerPolicy {
+  readonly maxRetries: number;
+  readonly silentClose: 'resend' | 'unconfirmed';
+  readonly keepDelivered: boolean;
+}
+
+/** Where the sender reports what the ledger decides. */
+export interface LedgerSink {
+  failed(event: FailedNotification): void;
+  unconfirmed(event: UnconfirmedNotification): void;
+  resent(event: Omit<ResentEvent, 'notifications'>, frames: () => SentNotification[]): void;
+}
+
+/**
+ * The sender's books: every notification accepted by send() ends in exactly one of delivered,
+ * failed or unconfirmed; until then it is queued or in flight on a connection.
+ */
+export class Ledger {
+  sent = 0;
+  delivered = 0;
+  forgotten = 0;
+  resent = 0;
+  possiblyDuplicated = 0;
+  connections = 0;
+  readonly failed: FailedNotification[] = [];
+  readonly unconfirmed: UnconfirmedNotification[] = [];
+  readonly deliveredNotifications: SentNotification[] = [];
+
+  constructor(
+    private readonly policy: LedgerPolicy,
+    private readonly sink: LedgerSink,
+  ) {}
+
+  get unconfirmedCount(): number {
+    return this.unconfirmed.length + this.forgotten;
+  }
+
+  /** Frames of a connection that never left the process go back in front of `queue`, untouched. */
+  returnUnwritten(unwritten: FrameQueue, queue: FrameQueue): void {
+    queue.prependAll(unwritten);
+  }
+
+  /** Books a settled connection; frames to write again are put in front of `queue`. */
+  apply(settlement: Settlement, window: SentWindow, unwritten: FrameQueue, queue: FrameQueue, probeTimedOut: boolean): void {
+    this.delivered += settlement.delivered;
+    if (this.policy.keepDelivered) {
+      for (let sequence = settlement.deliveredFrom; sequence < settlement.deliveredTo; sequence += 1) {
+        this.deliveredNotifications.push(describeFrame(window.frame(sequence)));
+      }
+    }
+    if (settlement.failedSequence !== undefined) {
+      this.fail(describeFrame(window.frame(settlement.failedSequence)), settlement.response as ErrorResponse);
+    }
+    // A rejected notification the window forgot, and frames forgotten unproven: counted only.
+    this.forgotten += settlement.forgotten + (settlement.failedForgotten ? 1 : 0);
+    const resend = new FrameQueue();
+    const possibly = settlement.tailPossiblyDelivered;
+    let duplicates = 0;
+    for (let sequence = settlement.tailFrom; sequence < settlement.tailTo; sequence += 1) {
+      const frame = window.frame(sequence);
+      const mark = window.mark(sequence);
+      const reason = this.giveUpReason(mark, possibly, probeTimedOut);
+      if (reason !== undefined) {
+        this.giveUp(frame, reason);
+        continue;
+      }
+      if (possibly && (mark & POSSIBLY_DELIVERED) === 0) duplicates += 1;
+      resend.appendFrame(frame, possibly ? mark | POSSIBLY_DELIVERED : mark);
+    }
+    if (resend.count > 0) {
+      this.resent += resend.count;
+      this.possiblyDuplicated += duplicates;
+      this.sink.resent({ count: resend.count, possiblyDelivered: possibly, cause: settlement.cause }, () =>
+        [...resend.frames()].map(({ frame }) => describeFrame(frame)),
+      );
+    }
+    resend.prependAll(unwritten);
+    queue.prependAll(resend);
+  }
+
+  /** Reports every frame of `queue` unconfirmed (the sender gave up) and empties it. */
+  abandon(queue: FrameQueue, reason: UnconfirmedReason): void {
+    for (const { frame } of queue.frames()) this.giveUp(frame, reason);
+    queue.clear();
+  }
+
+  report(elapsedMs: number): SenderReport {
+    return {
+      sent: this.sent,
+      delivered: this.delivered,
+      ...(this.policy.keepDelivered ? { deliveredNotifications: this.deliveredNotifications } : {}),
+      failed: this.failed,
+      unconfirmed: this.unconfirmed,
+      unconfirmedCount: this.unconfirmedCount,
+      forgotten: this.forgotten,
+      resent: this.resent,
+      possiblyDuplicated: this.possiblyDuplicated,
+      connections: this.connections,
+      elapsedMs,
+    };
+  }
+
+  private giveUpReason(mark: number, possibly: boolean, probeTimedOut: boolean): UnconfirmedReason | undefined {
+    if (possibly && probeTimedOut) return 'probe-timeout';
+    if (possibly && this.policy.silentClose === 'unconfirmed') return 'silent-close';
+    if ((mark & ATTEMPTS_MASK) > this.policy.maxRetries) return 'retry-limit';
+    return undefined;
+  }
+
+  private fail(notification: SentNotification, response: ErrorResponse): void {
+    const event: FailedNotification = { notification, status: response.status, name: response.info.name, info: response.info };
+    this.failed.push(event);
+    this.sink.failed(event);
+  }
+
+  private giveUp(frame: Buffer, reason: UnconfirmedReason): void {
+    const event: UnconfirmedNotification = { notification: describeFrame(frame), reason };
+    this.unconfirmed.push(event);
+    this.sink.unconfirmed(event);
+  }
+}

@@ -1,0 +1,113 @@
+import type { NotificationFormat, StatusInfo } from '@apnskit/codec';
+import type { AddressInput } from './connection-api.js';
+import type { SentNotification } from './frames.js';
+import type { WindowLimits } from './sent-window.js';
+import type { SettleCause } from './settlement.js';
+import type { TlsInput } from './socket.js';
+
+export interface SenderOptions {
+  /** Gateway: `host:port` or `{ host, port }` (devAddress(), prodAddress()). */
+  readonly address: AddressInput;
+  /** Credentials (resolved once, before any connection: bad ones throw ApnsTlsError here). */
+  readonly tls: TlsInput;
+  /** Connections in the pool (default 1). */
+  readonly connections?: number;
+  /** 'frame' (default), 'enhanced', or 'simple' (no identifiers: every answer is ambiguous). */
+  readonly format?: NotificationFormat;
+  /** Largest payload in bytes (default 2048). */
+  readonly payloadLimit?: number;
+  /** send() waits while this many notifications are queued in the process (default 65 536). */
+  readonly highWaterMark?: number;
+  /** Times one notification may be written again after its first write (default 3). */
+  readonly maxRetries?: number;
+  /** Consecutive failed connection attempts before the sender gives up (default 10). */
+  readonly reconnectLimit?: number;
+  /** Reconnect delay after failures: initialMs doubling up to maxMs (defaults 100, 5000). */
+  readonly backoff?: { readonly initialMs?: number; readonly maxMs?: number };
+  /** How long close() waits for each probe's answer (default 10 000 ms). */
+  readonly probeTimeoutMs?: number;
+  /** After a silent close: resend the ambiguous tail (default, counted as possibly duplicated) or report it unconfirmed. */
+  readonly silentClose?: 'resend' | 'unconfirmed';
+  /** Keep the delivered notifications in the report (default false: a count only). */
+  readonly keepDelivered?: boolean;
+  /** Sent window of each connection (defaults: 15 s, 1 000 000 frames, 256 MiB). */
+  readonly window?: Partial<WindowLimits>;
+  readonly connectTimeoutMs?: number;
+  readonly writeBufferBytes?: number;
+  readonly closeGraceMs?: number;
+  /** Called for each notification Apple rejected (same as the 'failed' event). */
+  readonly onFailed?: (event: FailedNotification) => void;
+}
+
+/** A notification Apple rejected. Status 8 (name `invalid-token`): drop the token. */
+export interface FailedNotification {
+  readonly notification: SentNotification;
+  readonly status: number;
+  readonly name: string;
+  readonly info: StatusInfo;
+}
+
+export type UnconfirmedReason =
+  /** Written before a silent close and not resent (silentClose: 'unconfirmed'). */
+  | 'silent-close'
+  /** Its retry limit was reached. */
+  | 'retry-limit'
+  /** The closing probe went unanswered. */
+  | 'probe-timeout'
+  /** Never written: the sender gave up connecting. */
+  | 'connect-failed';
+
+export interface UnconfirmedNotification {
+  readonly notification: SentNotification;
+  readonly reason: UnconfirmedReason;
+}
+
+export interface ResentEvent {
+  /** How many notifications go back to the queue. */
+  readonly count: number;
+  /** True after a silent close: an earlier copy may have arrived. */
+  readonly possiblyDelivered: boolean;
+  readonly cause: SettleCause;
+  /** The notifications, only when a 'resent' listener exists. */
+  readonly notifications: readonly SentNotification[];
+}
+
+export interface UnknownIdentifierNotice {
+  readonly id: number;
+  readonly status: number;
+  readonly name: string;
+  /** Notifications whose fate this leaves unknown (counted in unconfirmedCount as forgotten). */
+  readonly forgotten: number;
+}
+
+export interface SenderReport {
+  /** Notifications accepted by send(). sent = delivered + failed.length + unconfirmedCount. */
+  readonly sent: number;
+  /** Proven processed by Apple (an answer naming a later notification, or the probe's answer). */
+  readonly delivered: number;
+  /** With keepDelivered: the delivered notifications the window still held when proven. */
+  readonly deliveredNotifications?: readonly SentNotification[];
+  readonly failed: readonly FailedNotification[];
+  readonly unconfirmed: readonly UnconfirmedNotification[];
+  /** unconfirmed.length plus `forgotten`. */
+  readonly unconfirmedCount: number;
+  /** Unconfirmed ones the window had forgotten: counted, not listed. */
+  readonly forgotten: number;
+  /** Writes after the first (each resend of each notification). */
+  readonly resent: number;
+  /** Notifications resent after a silent close: the gateway may hold two copies. */
+  readonly possiblyDuplicated: number;
+  /** Connections opened. */
+  readonly connections: number;
+  readonly elapsedMs: number;
+}
+
+export interface SenderEvents {
+  failed: [FailedNotification];
+  resent: [ResentEvent];
+  unconfirmed: [UnconfirmedNotification];
+  unknownIdentifier: [UnknownIdentifierNotice];
+  connect: [{ readonly connection: number }];
+  disconnect: [{ readonly connection: number; readonly cause: SettleCause; readonly error?: Error }];
+  error: [Error];
+}

@@ -1,0 +1,140 @@
+/** Bounds of the sent window: what a connection remembers of the frames it wrote. */
+export interface WindowLimits {
+  /** Frames older than this are forgotten (default 15 000 ms, as the original library). */
+  readonly maxAgeMs: number;
+  /** At most this many frames (default 1 000 000). */
+  readonly maxCount: number;
+  /** At most this many frame bytes (default 256 MiB). */
+  readonly maxBytes: number;
+}
+
+export const DEFAULT_WINDOW: WindowLimits = Object.freeze({
+  maxAgeMs: 15_000,
+  maxCount: 1_000_000,
+  maxBytes: 256 * 1024 * 1024,
+});
+
+const INITIAL_CAPACITY = 1024;
+
+/**
+ * Ring buffer of written frames in sequence order. Each entry is a slice of the batch buffer it
+ * was written from (no copy, no caller object): a reference, start, length, mark and write time,
+ * about 25 bytes besides the frame bytes themselves. Sequences are contiguous: the oldest entry
+ * is `firstSequence`, the next one pushed gets `nextSequence`.
+ */
+export class SentWindow {
+  private buffers: (Buffer | undefined)[];
+  private starts: Uint32Array;
+  private lengths: Uint32Array;
+  private marks: Uint8Array;
+  private sentAt: Float64Array;
+  private head = 0;
+  size = 0;
+  bytes = 0;
+  /** Frames forgotten so far (by age, count or bytes). */
+  evicted = 0;
+
+  constructor(
+    private readonly limits: WindowLimits,
+    public firstSequence: number,
+  ) {
+    const capacity = Math.min(INITIAL_CAPACITY, limits.maxCount);
+    this.buffers = new Array<Buffer | undefined>(capacity).fill(undefined);
+    this.starts = new Uint32Array(capacity);
+    this.lengths = new Uint32Array(capacity);
+    this.marks = new Uint8Array(capacity);
+    this.sentAt = new Float64Array(capacity);
+  }
+
+  get nextSequence(): number {
+    return this.firstSequence + this.size;
+  }
+
+  push(buffer: Buffer, start: number, length: number, mark: number, now: number): void {
+    while (this.size > 0 && (this.size >= this.limits.maxCount || this.bytes + length > this.limits.maxBytes)) this.evictOldest();
+    if (this.size === this.buffers.length) this.grow();
+    if (this.size >= this.limits.maxCount || length > this.limits.maxBytes) {
+      // A window of zero (or a frame larger than the byte bound): remember nothing.
+      this.firstSequence += 1;
+      this.evicted += 1;
+      return;
+    }
+    const slot = (this.head + this.size) % this.buffers.length;
+    this.buffers[slot] = buffer;
+    this.starts[slot] = start;
+    this.lengths[slot] = length;
+    this.marks[slot] = mark;
+    this.sentAt[slot] = now;
+    this.size += 1;
+    this.bytes += length;
+  }
+
+  /** Forgets frames written more than maxAgeMs before `now`. */
+  expire(now: number): void {
+    const oldest = now - this.limits.maxAgeMs;
+    while (this.size > 0 && this.sentAt[this.head] < oldest) this.evictOldest();
+  }
+
+  has(sequence: number): boolean {
+    return sequence >= this.firstSequence && sequence < this.nextSequence;
+  }
+
+  /** The frame bytes (a view into the batch buffer) of a remembered sequence. */
+  frame(sequence: number): Buffer {
+    const slot = this.slotOf(sequence);
+    const start = this.starts[slot];
+    return (this.buffers[slot] as Buffer).subarray(start, start + this.lengths[slot]);
+  }
+
+  mark(sequence: number): number {
+    return this.marks[this.slotOf(sequence)];
+  }
+
+  /** Drops every entry (after a settlement was handed on). */
+  clear(): void {
+    this.buffers.fill(undefined);
+    this.firstSequence = this.nextSequence;
+    this.size = 0;
+    this.bytes = 0;
+    this.head = 0;
+  }
+
+  private slotOf(sequence: number): number {
+    if (!this.has(sequence)) throw new RangeError(`sequence ${sequence} is not in the window`);
+    return (this.head + (sequence - this.firstSequence)) % this.buffers.length;
+  }
+
+  private evictOldest(): void {
+    this.buffers[this.head] = undefined;
+    this.bytes -= this.lengths[this.head];
+    this.head = (this.head + 1) % this.buffers.length;
+    this.size -= 1;
+    this.firstSequence += 1;
+    this.evicted += 1;
+  }
+
+  private grow(): void {
+    const capacity = Math.min(this.buffers.length * 2, this.limits.maxCount);
+    if (capacity <= this.buffers.length) return;
+    const order = (from: number): number => (this.head + from) % this.buffers.length;
+    const buffers = new Array<Buffer | undefined>(capacity).fill(undefined);
+    const starts = new Uint32Array(capacity);
+    const lengths = new Uint32Array(capacity);
+    const marks = new Uint8Array(capacity);
+    const sentAt = new Float64Array(capacity);
+    for (let index = 0; index < this.size; index += 1) {
+      const slot = order(index);
+      buffers[index] = this.buffers[slot];
+      starts[index] = this.starts[slot];
+      lengths[index] = this.lengths[slot];
+      marks[index] = this.marks[slot];
+      sentAt[index] = this.sentAt[slot];
+    }
+    this.buffers = buffers;
+    this.starts = starts;
+    this.lengths = lengths;
+    this.marks = marks;
+    this.sentAt = sentAt;
+    this.head = 0;
+  }
+}
