@@ -82,6 +82,12 @@ export class FaultSet {
     return active.id;
   }
 
+  /** Checks every fault first, then adds them all (none when one is bad). */
+  addAll(inputs: readonly Fault[]): number[] {
+    const faults = inputs.map((input) => parseFault(input));
+    return faults.map((fault) => this.add(fault));
+  }
+
   remove(id: number): boolean {
     for (const list of this.lists()) {
       const index = list.findIndex((active) => active.id === id);

@@ -22,3 +22,4 @@ export { loadCertificates, CERT_FILES, DEFAULT_P12_PASSPHRASE } from './certs/st
 export type { CertificatePaths, CertFileName, MockCertificates, LoadCertificatesOptions } from './certs/store.js';
 export { APPLE_PUSH_OID, type PushEnvironment } from './certs/generate.js';
 export { MockServerError, isMockServerError, type MockServerErrorCode } from './errors.js';
+export { loadScript, parseScript, type MockScript, type ScriptFeedbackTuple } from './script.js';

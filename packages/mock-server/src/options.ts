@@ -3,6 +3,7 @@ import type { PushEnvironment } from './certs/generate.js';
 import { MockServerError } from './errors.js';
 import type { FeedbackServiceOptions } from './feedback-service.js';
 import type { Fault } from './fault-types.js';
+import type { MockScript } from './script.js';
 
 export interface MockServerOptions {
   /** Loopback address to listen on. Default '127.0.0.1' (use '::1' for IPv6). */
@@ -42,10 +43,12 @@ export interface MockServerOptions {
   readonly faults?: readonly Fault[];
   /** Feedback tuples queued from the start (for the server's topic). */
   readonly feedbackTuples?: readonly FeedbackTupleInput[];
+  /** A script (file path or object, see the README) applied at start, after `faults` and `feedbackTuples`. */
+  readonly script?: string | MockScript;
 }
 
-export type ResolvedOptions = Required<Omit<MockServerOptions, 'controlPort' | 'certsDir' | 'faults' | 'feedbackTuples' | 'feedback'>> &
-  Pick<MockServerOptions, 'controlPort' | 'certsDir' | 'faults' | 'feedbackTuples' | 'feedback'>;
+export type ResolvedOptions = Required<Omit<MockServerOptions, 'controlPort' | 'certsDir' | 'faults' | 'feedbackTuples' | 'feedback' | 'script'>> &
+  Pick<MockServerOptions, 'controlPort' | 'certsDir' | 'faults' | 'feedbackTuples' | 'feedback' | 'script'>;
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import type { FeedbackTupleInput } from '@apnskit/codec';
@@ -12,6 +13,8 @@ import { resolveOptions, type MockServerOptions, type ResolvedOptions } from './
 import { peerIdentity } from './peer.js';
 import { NotificationRecorder, type RecordedNotification, type RejectedNotification } from './recorder.js';
 import { Waiters } from './waiters.js';
+import { startControlApi } from './control-api.js';
+import { feedbackByTopic, loadScript, parseScript, type MockScript } from './script.js';
 
 export type Service = 'gateway' | 'feedback';
 
@@ -74,6 +77,8 @@ export interface MockServerEvents {
 export interface FaultControls {
   /** Checks and adds a fault; returns its id. Throws APNS_ERR_INVALID_FAULT naming what to fix. */
   add(fault: Fault): number;
+  /** Checks every fault, then adds them all (or none when one is bad); returns their ids. */
+  addAll(faults: readonly Fault[]): number[];
   remove(id: number): boolean;
   clear(): void;
   list(): FaultState[];
@@ -94,6 +99,10 @@ export class MockServer extends EventEmitter<MockServerEvents> {
   readonly gateway: { readonly port: number };
   readonly feedback: { readonly port: number };
   readonly faults: FaultControls;
+  /** The HTTP control API's port, when started (`controlPort` option). */
+  control: { readonly port: number } | undefined;
+  /** @internal */
+  controlServer: HttpServer | undefined;
   private readonly faultSet: FaultSet;
   private readonly recorder = new NotificationRecorder();
   private rejections: RejectedNotification[] = [];
@@ -123,6 +132,7 @@ export class MockServer extends EventEmitter<MockServerEvents> {
     this.faultSet = new FaultSet(options.seed);
     this.faults = {
       add: (fault) => this.faultSet.add(fault),
+      addAll: (faults) => this.faultSet.addAll(faults),
       remove: (id) => this.faultSet.remove(id),
       clear: () => this.faultSet.clear(),
       list: () => this.faultSet.list(),
@@ -134,13 +144,25 @@ export class MockServer extends EventEmitter<MockServerEvents> {
     feedbackServer.on('secureConnection', (socket: TLSSocket) => this.onFeedback(socket));
     gatewayServer.on('tlsClientError', (error: NodeJS.ErrnoException) => this.onTlsError('gateway', error));
     feedbackServer.on('tlsClientError', (error: NodeJS.ErrnoException) => this.onTlsError('feedback', error));
-    for (const fault of options.faults ?? []) this.faultSet.add(fault);
+    this.faultSet.addAll(options.faults ?? []);
     if (options.feedbackTuples) this.addFeedback(options.feedbackTuples);
+  }
+
+  /** Arms a script's faults and queues its feedback. */
+  applyScript(script: MockScript): void {
+    this.faultSet.addAll(script.faults ?? []);
+    for (const [topic, tuples] of feedbackByTopic(script.feedback ?? [], this.certs.topic)) this.addFeedback(tuples, { topic });
+    if (script.feedbackOptions) this.configureFeedback(script.feedbackOptions);
   }
 
   /** Every accepted notification, in arrival order (readable views, made once each). */
   get notifications(): RecordedNotification[] {
     return this.recorder.all();
+  }
+
+  /** Accepted notifications from index `from` on (for polling without copying the whole list). */
+  notificationsFrom(from: number): RecordedNotification[] {
+    return this.recorder.range(from);
   }
 
   /** How many notifications were accepted (cheaper than `notifications.length`). */
@@ -210,9 +232,10 @@ export class MockServer extends EventEmitter<MockServerEvents> {
   }
 
   private async shutdown(): Promise<void> {
-    const closed = [this.gatewayServer, this.feedbackServer].map(
-      (server) => new Promise<void>((resolve) => server.close(() => resolve())),
-    );
+    const servers: Array<TlsServer | HttpServer> = [this.gatewayServer, this.feedbackServer];
+    if (this.controlServer) servers.push(this.controlServer);
+    const closed = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+    this.controlServer?.closeAllConnections();
     for (const connection of this.gatewayConnections) connection.destroy();
     for (const socket of this.feedbackSockets) socket.destroy();
     const error = new MockServerError('APNS_ERR_SERVER_CLOSED', 'the mock server was closed before enough notifications arrived');
@@ -316,6 +339,8 @@ function listen(server: TlsServer, port: number, host: string): Promise<void> {
 /** Starts the gateway and feedback service (and the control API when `controlPort` is set). */
 export async function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const resolved = resolveOptions(options);
+  // A bad script is reported before anything listens.
+  const script = typeof resolved.script === 'string' ? loadScript(resolved.script) : resolved.script ? parseScript(resolved.script) : undefined;
   const certs = await loadCertificates({ topic: resolved.topic, certsDir: resolved.certsDir, p12Passphrase: resolved.p12Passphrase });
   const tlsOptions = { cert: certs.serverCert, key: certs.serverKey, ca: certs.ca, requestCert: true, rejectUnauthorized: true };
   const gatewayServer = createTlsServer(tlsOptions);
@@ -331,5 +356,17 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       cause: error,
     });
   }
-  return new MockServer(certs, resolved, gatewayServer, feedbackServer);
+  const mock = new MockServer(certs, resolved, gatewayServer, feedbackServer);
+  try {
+    if (script) mock.applyScript(script);
+    if (resolved.controlPort !== undefined) {
+      mock.controlServer = await startControlApi(mock, resolved.controlPort, resolved.host);
+      const address = mock.controlServer.address();
+      mock.control = { port: typeof address === 'object' && address ? address.port : 0 };
+    }
+  } catch (error) {
+    await mock.close();
+    throw error;
+  }
+  return mock;
 }

@@ -1,0 +1,110 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { MockServerOptions } from '../options.js';
+
+export const HELP = `apns-mock: a scriptable mock of Apple's binary push gateway and feedback service (mutual TLS)
+
+Usage: apns-mock [options]
+
+Options:
+  --host ADDRESS           loopback address to listen on (default 127.0.0.1; ::1 for IPv6)
+  --gateway-port N         gateway port (default 2195; 0 picks a free port)
+  --feedback-port N        feedback service port (default 2196; 0 picks a free port)
+  --control-port N         start the HTTP control API on this port (0 picks a free port)
+  --certs-dir DIR          where the CA, server and client certificates are written and
+                           reused while valid (default ${join(tmpdir(), 'apns-mock-certs')})
+  --topic BUNDLE_ID        topic of the client certificates, their subject UID
+                           (default com.example.app)
+  --script FILE            JSON script: {"faults":[...],"feedback":[...],"feedbackOptions":{...}}
+  --seed N                 seed of the reject-random generator (default 1)
+  --environment NAME       sandbox (default) or production
+  --enforce-environment    close (no error packet) connections whose certificate lacks this
+                           environment's push OID, as Apple's sandbox did with production certificates
+  --payload-limit N        largest payload accepted (default 2048)
+  --p12-passphrase TEXT    passphrase of the .p12 files (default apnskit-mock)
+  --quiet                  print only the ready line
+  -h, --help               show this help
+
+When ready it prints one JSON line with the ports and certificate paths, then one JSON line per
+connection, disconnection and rejection. SIGINT or SIGTERM closes it cleanly.
+
+Examples:
+  apns-mock
+  apns-mock --gateway-port 0 --feedback-port 0 --control-port 0 --certs-dir ./certs
+  apns-mock --script faults.json --seed 42
+  curl -X POST localhost:8080/faults -d '{"type":"reject-token","token":"<64 hex>","status":8,"feedback":true}'
+`;
+
+/** A usage error: printed with the help hint, exit code 2. */
+export class UsageError extends Error {}
+
+export interface CliArgs {
+  readonly help: boolean;
+  readonly quiet: boolean;
+  readonly options: MockServerOptions;
+}
+
+function port(name: string, text: string | undefined, fallback: number | undefined): number | undefined {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value > 65535) throw new UsageError(`--${name} must be a port number from 0 to 65535, got "${text}"`);
+  return value;
+}
+
+function integer(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) throw new UsageError(`--${name} must be a whole number, got "${text}"`);
+  return Number(text);
+}
+
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: 'string' },
+        'gateway-port': { type: 'string' },
+        'feedback-port': { type: 'string' },
+        'control-port': { type: 'string' },
+        'certs-dir': { type: 'string' },
+        topic: { type: 'string' },
+        script: { type: 'string' },
+        seed: { type: 'string' },
+        environment: { type: 'string' },
+        'enforce-environment': { type: 'boolean' },
+        'payload-limit': { type: 'string' },
+        'p12-passphrase': { type: 'string' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const environment = values.environment;
+  if (environment !== undefined && environment !== 'sandbox' && environment !== 'production') {
+    throw new UsageError(`--environment must be sandbox or production, got "${environment}"`);
+  }
+  return {
+    help: values.help === true,
+    quiet: values.quiet === true,
+    options: {
+      host: values.host,
+      gatewayPort: port('gateway-port', values['gateway-port'], 2195),
+      feedbackPort: port('feedback-port', values['feedback-port'], 2196),
+      controlPort: port('control-port', values['control-port'], undefined),
+      certsDir: values['certs-dir'] ?? join(tmpdir(), 'apns-mock-certs'),
+      topic: values.topic,
+      script: values.script,
+      seed: integer('seed', values.seed),
+      environment,
+      enforceEnvironment: values['enforce-environment'],
+      payloadLimit: integer('payload-limit', values['payload-limit']),
+      p12Passphrase: values['p12-passphrase'],
+    },
+  };
+}

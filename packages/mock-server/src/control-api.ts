@@ -1,0 +1,167 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { FeedbackTupleInput } from '@apnskit/codec';
+import { CERT_FILES, type CertFileName } from './certs/store.js';
+import { isMockServerError } from './errors.js';
+import type { Fault } from './fault-types.js';
+import type { FeedbackServiceOptions } from './feedback-service.js';
+import type { RecordedNotification, RejectedNotification } from './recorder.js';
+import type { MockServer } from './server.js';
+
+/** Largest request body accepted (a big feedback list fits). */
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+/** `GET /certs/<name>`: each name (with or without its file extension) and its content type. */
+const CERT_ROUTES: ReadonlyMap<string, CertFileName> = new Map(
+  (Object.entries(CERT_FILES) as Array<[CertFileName, string]>)
+    .filter(([name]) => name !== 'serverKey')
+    .flatMap(([name, file]) => [
+      [file, name],
+      [file.replace(/\.(pem|p12)$/, ''), name],
+    ]),
+);
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** JSON form of an accepted notification: `id` null for command 0, raw payload in base64. */
+function notificationJson(notification: RecordedNotification): object {
+  const { payloadRaw, ...rest } = notification;
+  return { ...rest, id: notification.id ?? null, payloadBase64: payloadRaw.toString('base64') };
+}
+
+function rejectionJson(rejection: RejectedNotification): object {
+  return { ...rejection, token: rejection.token ?? null, id: rejection.id ?? null, format: rejection.format ?? null };
+}
+
+function readBody(request: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new HttpError(413, 'APNS_ERR_BODY_TOO_LARGE', `request body over ${MAX_BODY_BYTES} bytes`));
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('error', reject);
+    request.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      try {
+        resolve(text.trim() === '' ? undefined : JSON.parse(text));
+      } catch {
+        reject(new HttpError(400, 'APNS_ERR_INVALID_JSON', 'the request body is not valid JSON'));
+      }
+    });
+  });
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+function numberParam(url: URL, name: string): number | undefined {
+  const text = url.searchParams.get(name);
+  if (text === null) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new HttpError(400, 'APNS_ERR_INVALID_QUERY', `?${name}= must be an integer >= 0`);
+  return value;
+}
+
+async function route(mock: MockServer, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const path = url.pathname.replace(/\/+$/, '') || '/';
+  const method = request.method ?? 'GET';
+  const key = `${method} ${path}`;
+  switch (key) {
+    case 'GET /':
+      return send(response, 200, {
+        routes: ['GET /notifications', 'GET /rejected', 'GET /stats', 'GET /faults', 'POST /faults', 'DELETE /faults', 'DELETE /faults/<id>',
+          'GET /feedback', 'POST /feedback', 'POST /feedback/options', 'POST /reset', 'GET /certs/<name>'],
+      });
+    case 'GET /notifications': {
+      const from = numberParam(url, 'from') ?? 0;
+      return send(response, 200, mock.notificationsFrom(from).map(notificationJson));
+    }
+    case 'GET /rejected':
+      return send(response, 200, mock.rejected.map(rejectionJson));
+    case 'GET /stats':
+      return send(response, 200, mock.stats());
+    case 'GET /faults':
+      return send(response, 200, mock.faults.list());
+    case 'POST /faults': {
+      const body = await readBody(request);
+      const faults = (Array.isArray(body) ? body : [body]) as Fault[];
+      // Check them all before adding any, so a bad one leaves nothing half-added.
+      const ids = mock.faults.addAll(faults);
+      return send(response, 201, { ids });
+    }
+    case 'DELETE /faults':
+      mock.faults.clear();
+      return send(response, 200, { cleared: true });
+    case 'GET /feedback':
+      return send(response, 200, mock.pendingFeedback(url.searchParams.get('topic') ?? undefined));
+    case 'POST /feedback': {
+      const body = await readBody(request);
+      const topic = url.searchParams.get('topic') ?? undefined;
+      mock.addFeedback(body as FeedbackTupleInput[], { topic });
+      return send(response, 201, { queued: mock.pendingFeedback(topic).length });
+    }
+    case 'POST /feedback/options': {
+      mock.configureFeedback(((await readBody(request)) ?? {}) as FeedbackServiceOptions);
+      return send(response, 200, mock.feedbackOptions);
+    }
+    case 'POST /reset':
+      mock.reset();
+      return send(response, 200, { reset: true });
+    default:
+      break;
+  }
+  const faultMatch = /^\/faults\/(\d+)$/.exec(path);
+  if (faultMatch && method === 'DELETE') {
+    const removed = mock.faults.remove(Number(faultMatch[1]));
+    if (!removed) throw new HttpError(404, 'APNS_ERR_NOT_FOUND', `no fault with id ${faultMatch[1]}`);
+    return send(response, 200, { removed: true });
+  }
+  const certMatch = /^\/certs\/([A-Za-z0-9.-]+)$/.exec(path);
+  if (certMatch && method === 'GET') {
+    const name = CERT_ROUTES.get(certMatch[1]!);
+    if (!name) throw new HttpError(404, 'APNS_ERR_NOT_FOUND', `no certificate named ${certMatch[1]}; try ${[...CERT_ROUTES.keys()].join(', ')}`);
+    const bytes = await readFile(mock.certs.paths[name]);
+    const binary = CERT_FILES[name].endsWith('.p12');
+    response.writeHead(200, { 'content-type': binary ? 'application/x-pkcs12' : 'application/x-pem-file', 'content-length': bytes.length });
+    response.end(bytes);
+    return;
+  }
+  throw new HttpError(404, 'APNS_ERR_NOT_FOUND', `no route ${key}; GET / lists them`);
+}
+
+/** The HTTP control API: lets tests in any language read and script the mock. */
+export function startControlApi(mock: MockServer, port: number, host: string): Promise<Server> {
+  const server = createServer((request, response) => {
+    route(mock, request, response).catch((error: unknown) => {
+      if (error instanceof HttpError) return send(response, error.status, { error: { code: error.code, message: error.message } });
+      if (isMockServerError(error)) return send(response, 400, { error: { code: error.code, message: error.message } });
+      send(response, 500, { error: { code: 'APNS_ERR_INTERNAL', message: (error as Error).message } });
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
