@@ -1,0 +1,159 @@
+import { parseAddress, resolveCredentials, type Address, type ApnsTlsOptions, type ResolvedCredentials } from '@apnskit/tls';
+import { FEEDBACK_PORT } from './addresses.js';
+import { FeedbackConnection, type ConnectionSettings, type FeedbackEndReason } from './connection.js';
+import { ApnsFeedbackError } from './errors.js';
+
+/** One device whose app is gone, as the feedback service listed it. */
+export interface FeedbackEntry {
+  /** Device token, lowercase hex. */
+  readonly token: string;
+  /** When Apple saw the app gone (second precision). */
+  readonly timestamp: Date;
+}
+
+export interface FeedbackOptions {
+  /** Ends the read when no byte arrives for this long (servers were seen to hold the connection open). Default 10000. */
+  readonly idleTimeoutMs?: number;
+  /** Fails the read when the TLS handshake takes longer. Default 15000. */
+  readonly connectTimeoutMs?: number;
+  /** Cancels the read: the iteration throws APNS_ERR_FEEDBACK_ABORTED and the connection closes. */
+  readonly signal?: AbortSignal;
+  /** Tuples held for a slow consumer before reading pauses. Default 4096. */
+  readonly highWaterMark?: number;
+  /** Longest token accepted; longer ones are APNS_ERR_FEEDBACK_TOKEN_LENGTH. Default 32. */
+  readonly maxTokenLength?: number;
+}
+
+/** What a finished read did; filled in as it goes. */
+export interface FeedbackReadState {
+  /** Tuples delivered so far. */
+  readonly received: number;
+  /** How the read ended: the server closed, or the idle timeout; undefined while running or after an error or early stop. */
+  readonly endReason: FeedbackEndReason | undefined;
+}
+
+/** A single-use, lazy read of the feedback list: connects on the first `next()`. */
+export interface FeedbackReader extends AsyncIterable<FeedbackEntry> {
+  readonly state: FeedbackReadState;
+}
+
+export const DEFAULT_IDLE_TIMEOUT_MS = 10_000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
+export const DEFAULT_HIGH_WATER_MARK = 4096;
+const DEFAULT_MAX_TOKEN_LENGTH = 32;
+const MAX_TIMEOUT_MS = 2_147_483_647;
+const MS_PER_SECOND = 1000;
+
+/**
+ * Reads the feedback list as an async iterable of `{ token, timestamp }`, tuple by tuple as they
+ * arrive. Ends when the server closes or after `idleTimeoutMs` without data; breaking out of the
+ * loop closes the connection. Credentials are checked now (throws ApnsTlsError); connection
+ * problems surface from the iteration as ApnsFeedbackError, after every complete tuple before them.
+ */
+export function feedback(
+  address: Address | string,
+  tlsOptions: ApnsTlsOptions | ResolvedCredentials,
+  options: FeedbackOptions = {},
+): FeedbackReader {
+  const target = typeof address === 'string' ? parseAddress(address, FEEDBACK_PORT) : checkAddress(address);
+  const settings = checkOptions(options);
+  const credentials = resolveCredentials(tlsOptions);
+  const state = { received: 0, endReason: undefined as FeedbackEndReason | undefined };
+  let started = false;
+  return {
+    state,
+    [Symbol.asyncIterator]() {
+      if (started) {
+        throw new ApnsFeedbackError(
+          'APNS_ERR_FEEDBACK_ALREADY_READ',
+          'this feedback reader was already read; call feedback(...) again for a new read (the server clears its list once read)',
+        );
+      }
+      started = true;
+      return read(target, credentials, settings, options.signal, state);
+    },
+  };
+}
+
+async function* read(
+  address: Address,
+  credentials: ResolvedCredentials,
+  settings: ConnectionSettings,
+  signal: AbortSignal | undefined,
+  state: { received: number; endReason: FeedbackEndReason | undefined },
+): AsyncGenerator<FeedbackEntry, void, undefined> {
+  if (signal?.aborted) throw abortError(signal, 0);
+  const connection = new FeedbackConnection(address, credentials.connectOptions, settings);
+  let aborted = false;
+  const onAbort = (): void => {
+    aborted = true;
+    connection.close();
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (;;) {
+      if (aborted) throw abortError(signal!, state.received);
+      const tuple = connection.take();
+      if (tuple) {
+        state.received++;
+        yield { token: tuple.token.toString('hex'), timestamp: new Date(tuple.timestamp * MS_PER_SECOND) };
+        continue;
+      }
+      if (connection.finished) {
+        if (connection.failure) throw withReceived(connection.failure, state.received);
+        state.endReason = connection.endReason;
+        return;
+      }
+      await connection.waitForData();
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    connection.close();
+  }
+}
+
+function withReceived(error: ApnsFeedbackError, received: number): ApnsFeedbackError {
+  return new ApnsFeedbackError(error.code, error.message, { received, failure: error.failure, cause: error.cause });
+}
+
+function abortError(signal: AbortSignal, received: number): ApnsFeedbackError {
+  return new ApnsFeedbackError('APNS_ERR_FEEDBACK_ABORTED', `feedback read aborted after ${received} tuples`, { received, cause: signal.reason });
+}
+
+function checkAddress(address: Address): Address {
+  if (address === null || typeof address !== 'object' || typeof address.host !== 'string' || !Number.isInteger(address.port)) {
+    throw invalid('address must be "HOST:PORT" or { host, port }, e.g. devAddress()');
+  }
+  return { host: address.host, port: address.port };
+}
+
+function checkOptions(options: FeedbackOptions): ConnectionSettings {
+  if (options === null || typeof options !== 'object') throw invalid('options must be an object');
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw invalid('signal must be an AbortSignal');
+  return {
+    idleTimeoutMs: positive('idleTimeoutMs', options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, MAX_TIMEOUT_MS),
+    connectTimeoutMs: positive('connectTimeoutMs', options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, MAX_TIMEOUT_MS),
+    highWaterMark: positive('highWaterMark', options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK, Number.MAX_SAFE_INTEGER),
+    maxTokenLength: positive('maxTokenLength', options.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH, 0xffff),
+  };
+}
+
+function positive(name: string, value: number, max: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > max) throw invalid(`${name} must be an integer from 1 to ${max}, got ${String(value)}`);
+  return value;
+}
+
+function invalid(message: string): ApnsFeedbackError {
+  return new ApnsFeedbackError('APNS_ERR_FEEDBACK_INVALID_OPTION', message);
+}
+
+/** Reads the whole list into an array (for lists that fit in memory). */
+export async function readFeedback(
+  address: Address | string,
+  tlsOptions: ApnsTlsOptions | ResolvedCredentials,
+  options: FeedbackOptions = {},
+): Promise<FeedbackEntry[]> {
+  const entries: FeedbackEntry[] = [];
+  for await (const entry of feedback(address, tlsOptions, options)) entries.push(entry);
+  return entries;
+}
