@@ -1,0 +1,78 @@
+// @apnskit/client's managed sender on one connection, as a user would drive it.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { createSender, type Sender } from '@apnskit/client';
+import { benchToken, benchTokens, PAYLOAD_BYTES } from './fixtures.js';
+import { clock } from './mock-protocol.js';
+import type { MockHost } from './mock-host.js';
+
+/** Token tag of the one notification that opens the sender's connection before timing. */
+const WARM_UP_TAG = 0xa8;
+
+export interface SenderRun {
+  readonly elapsedMs: number;
+  /** Bytes held per notification remembered in the sent window (when measured). */
+  readonly bytesPerRemembered?: number;
+  readonly heapBytes?: number;
+  readonly externalBytes?: number;
+}
+
+function openSender(host: MockHost): Sender {
+  const { gateway } = host;
+  return createSender({
+    address: { host: gateway.host, port: gateway.port },
+    tls: { cert: gateway.clientCert, key: gateway.clientKey, ca: gateway.ca },
+    connections: 1,
+    format: 'frame',
+  });
+}
+
+/** A full collection before each memory reading (the bench runs without --expose-gc). */
+function collector(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+function memory(gc: () => void): { heap: number; external: number } {
+  gc();
+  gc();
+  const usage = process.memoryUsage();
+  return { heap: usage.heapUsed, external: usage.external };
+}
+
+/**
+ * Milliseconds from the first send until the mock recorded the last of `count` notifications;
+ * with `measureMemory`, also what the sender holds per notification while its sent window is full.
+ */
+export async function runSender(host: MockHost, tag: number, count: number, timeoutMs: number, measureMemory = false): Promise<SenderRun> {
+  const sender = openSender(host);
+  let failure: Error | undefined;
+  sender.on('error', (error) => (failure ??= error));
+  sender.on('failed', ({ status, name }) => (failure ??= new Error(`the mock rejected a bench notification: status ${status} (${name})`)));
+  await sender.send({ token: benchToken(WARM_UP_TAG, 0), payload: PAYLOAD_BYTES });
+  await host.waitFor(1, timeoutMs);
+  const tokens = benchTokens(tag, count);
+  const gc = measureMemory ? collector() : undefined;
+  const before = gc ? memory(gc) : undefined;
+  const reached = host.waitFor(1 + count, timeoutMs);
+  const start = clock();
+  for (let index = 0; index < count; index += 1) {
+    await sender.send({ token: tokens[index], payload: PAYLOAD_BYTES });
+  }
+  const elapsedMs = (await reached) - start;
+  const after = gc ? memory(gc) : undefined;
+  // Still in use here, so the tokens (allocated before `before`) cannot be collected in between.
+  if (tokens.length !== count) throw new Error('tokens changed during the run');
+  const report = await sender.close();
+  if (failure) throw failure;
+  const expected = 1 + count;
+  if (report.sent !== expected || report.delivered !== expected || report.failed.length > 0 || report.unconfirmedCount > 0) {
+    throw new Error(`sender report does not add up: ${JSON.stringify({ ...report, failed: report.failed.length, unconfirmed: report.unconfirmed.length })}`);
+  }
+  await host.validate('@apnskit/client sender', [{ tag: WARM_UP_TAG, count: 1 }, { tag, count }]);
+  await host.reset();
+  if (!before || !after) return { elapsedMs };
+  const heapBytes = after.heap - before.heap;
+  const externalBytes = after.external - before.external;
+  return { elapsedMs, heapBytes, externalBytes, bytesPerRemembered: (heapBytes + externalBytes) / count };
+}

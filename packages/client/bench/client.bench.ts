@@ -1,0 +1,68 @@
+// Notifications per second on one connection, from the first send until the mock gateway has
+// recorded the last: @apnskit/client's sender against a raw TLS socket writing pre-encoded
+// batches (the ceiling) and node-apn 1.7.8, all in the same run against the same mock, which
+// runs on its own thread. Every run is checked first: the mock must hold exactly the sent set.
+//
+//   node packages/client/bench/dist/client.bench.js [--count 200000] [--node-apn-count 20000] [--runs 3]
+import { parseArgs } from 'node:util';
+import { encodedLength } from '@apnskit/codec';
+import { benchToken, PAYLOAD_BYTES } from './fixtures.js';
+import { runSender } from './apnskit-sender.js';
+import { MockHost } from './mock-host.js';
+import { runNodeApn } from './node-apn.js';
+import { runRawSocket } from './raw-socket.js';
+import { formatRate, printTable, printTargets, type ContenderResult } from './report.js';
+
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string', default: '200000' },
+    'node-apn-count': { type: 'string', default: '20000' },
+    runs: { type: 'string', default: '5' },
+  },
+});
+const count = Number(values.count);
+const nodeApnCount = Number(values['node-apn-count']);
+const runs = Number(values.runs);
+/** Hang guard per run; a run normally takes well under a second (node-apn: a few). */
+const RUN_TIMEOUT_MS = 120_000;
+/** First round (not timed): every contender sends this many and the mock's record is checked. */
+const CHECK_COUNT = 20_000;
+const CHECK_COUNT_NODE_APN = 2_000;
+const TAGS = { raw: 1, sender: 2, nodeApn: 3 } as const;
+
+const FRAME_BYTES = encodedLength({ token: benchToken(0, 0), payload: PAYLOAD_BYTES });
+
+const rate = (n: number, elapsedMs: number): number => (n * 1000) / elapsedMs;
+
+const host = await MockHost.start();
+try {
+  console.log(`mock gateway on its own thread at ${host.gateway.host}:${host.gateway.port}; ${PAYLOAD_BYTES.length}-byte payload, ${FRAME_BYTES}-byte frames`);
+  await runRawSocket(host, TAGS.raw, CHECK_COUNT, RUN_TIMEOUT_MS);
+  await runSender(host, TAGS.sender, CHECK_COUNT, RUN_TIMEOUT_MS);
+  await runNodeApn(host, TAGS.nodeApn, CHECK_COUNT_NODE_APN, RUN_TIMEOUT_MS);
+  console.log('checked: each contender delivered exactly the set it sent (count, every token once, payload samples)\n');
+
+  const raw: number[] = [];
+  const sender: number[] = [];
+  const nodeApn: number[] = [];
+  for (let round = 1; round <= runs; round += 1) {
+    raw.push(rate(count, await runRawSocket(host, TAGS.raw, count, RUN_TIMEOUT_MS)));
+    sender.push(rate(count, (await runSender(host, TAGS.sender, count, RUN_TIMEOUT_MS)).elapsedMs));
+    nodeApn.push(rate(nodeApnCount, await runNodeApn(host, TAGS.nodeApn, nodeApnCount, RUN_TIMEOUT_MS)));
+    console.log(`round ${round}: raw ${formatRate(raw.at(-1)!)}/s, sender ${formatRate(sender.at(-1)!)}/s, node-apn ${formatRate(nodeApn.at(-1)!)}/s`);
+  }
+  const ceiling: ContenderResult = { name: 'raw TLS socket (ceiling)', count, rates: raw };
+  const subject: ContenderResult = { name: '@apnskit/client sender', count, rates: sender };
+  const baseline: ContenderResult = { name: 'node-apn 1.7.8', count: nodeApnCount, rates: nodeApn };
+  console.log('');
+  printTable([ceiling, subject, baseline], ceiling, baseline);
+  printTargets(subject, ceiling, baseline, { shareOfCeiling: 0.6, rate: 1_000_000, timesNodeApn: 30 });
+
+  const held = await runSender(host, TAGS.sender, count, RUN_TIMEOUT_MS, true);
+  console.log(
+    `\nmemory held per remembered notification (sent window full: ${count + 1} frames of ${FRAME_BYTES} bytes): ` +
+      `${Math.round(held.bytesPerRemembered!)} bytes (heap ${Math.round(held.heapBytes! / count)}, external ${Math.round(held.externalBytes! / count)})`,
+  );
+} finally {
+  await host.close();
+}

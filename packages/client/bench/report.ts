@@ -1,0 +1,65 @@
+// Prints the bench table: rates, share of the raw ceiling, multiple of node-apn, and the targets.
+
+export interface ContenderResult {
+  readonly name: string;
+  readonly count: number;
+  /** Rate of each measured run, notifications per second. */
+  readonly rates: readonly number[];
+}
+
+export interface Targets {
+  readonly shareOfCeiling: number;
+  readonly rate: number;
+  readonly timesNodeApn: number;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const oneDecimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 });
+
+export function formatRate(rate: number): string {
+  return integer.format(rate);
+}
+
+export function printTable(results: readonly ContenderResult[], ceiling: ContenderResult, baseline: ContenderResult): void {
+  const ceilingRate = median(ceiling.rates);
+  const baselineRate = median(baseline.rates);
+  const rows = [
+    ['contender', 'notifications', 'rate (median, /s)', 'runs (/s)', '% of raw ceiling', 'x node-apn'],
+    ...results.map((result) => {
+      const rate = median(result.rates);
+      return [
+        result.name,
+        integer.format(result.count),
+        formatRate(rate),
+        result.rates.map(formatRate).join(' / '),
+        `${oneDecimal.format((rate / ceilingRate) * 100)}%`,
+        `${oneDecimal.format(rate / baselineRate)}x`,
+      ];
+    }),
+  ];
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  for (const [index, row] of rows.entries()) {
+    console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  '));
+    if (index === 0) console.log(widths.map((width) => '-'.repeat(width)).join('  '));
+  }
+}
+
+export function printTargets(subject: ContenderResult, ceiling: ContenderResult, baseline: ContenderResult, targets: Targets): boolean {
+  const rate = median(subject.rates);
+  const share = rate / median(ceiling.rates);
+  const times = rate / median(baseline.rates);
+  const checks: Array<[string, boolean]> = [
+    [`>= ${targets.shareOfCeiling * 100}% of the raw ceiling: ${oneDecimal.format(share * 100)}%`, share >= targets.shareOfCeiling],
+    [`>= ${formatRate(targets.rate)} notifications/s: ${formatRate(rate)}`, rate >= targets.rate],
+    [`>= ${targets.timesNodeApn}x node-apn 1.7.8: ${oneDecimal.format(times)}x`, times >= targets.timesNodeApn],
+  ];
+  console.log(`\ntargets for ${subject.name}:`);
+  for (const [text, met] of checks) console.log(`  ${met ? 'met   ' : 'MISSED'}  ${text}`);
+  return checks.every(([, met]) => met);
+}
