@@ -113,7 +113,8 @@ function summary(
     ['resent', totals.resent, totals.resent > 0 ? '  (discarded by the gateway after an error, sent again)' : ''],
   ];
   const width = Math.max(...rows.map(([, n]) => count.format(n).length));
-  const lines = [`Sent ${count.format(totals.sent)} notifications to ${destination} in ${seconds.toFixed(1)} s (${count.format(rate)}/s)`];
+  const noun = totals.sent === 1 ? 'notification' : 'notifications';
+  const lines = [`Sent ${count.format(totals.sent)} ${noun} to ${destination} in ${seconds.toFixed(1)} s (${count.format(rate)}/s)`];
   for (const [label, n, note] of rows) lines.push(`  ${label.padEnd(12)}${count.format(n).padStart(width)}${note}`);
   if (listed.length > 0) {
     lines.push('', totals.failed > listed.length ? `First ${listed.length} of ${count.format(totals.failed)} failures:` : 'Failures:');

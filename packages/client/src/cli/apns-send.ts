@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// apns-send: send notifications through the binary gateway and report each outcome (see --help).
+import { exitCodeFor, formatCliError, PASSPHRASE_ENV, resolveCredentials } from '@apnskit/tls';
+import { HELP } from './help.js';
+import { parseSendCommand } from './options.js';
+import { runSend, type RunControl } from './run.js';
+
+const PROGRAM = 'apns-send';
+/** Exit code after a second Ctrl-C: 128 + SIGINT, as shells report it. */
+const INTERRUPTED_EXIT_CODE = 130;
+
+async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const command = await parseSendCommand(argv, process.env);
+    if (command.help) {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    const credentials = resolveCredentials(command.tls);
+    return await runSend(command, credentials, { stdout: process.stdout, stderr: process.stderr }, interruptible);
+  } catch (error) {
+    process.stderr.write(redact(formatCliError(PROGRAM, error), passphraseOf(argv)));
+    return exitCodeFor(error);
+  }
+}
+
+/** First Ctrl-C: stop reading tokens, drain and confirm what was sent, print the summary. Second: quit. */
+function interruptible(control: RunControl): void {
+  process.once('SIGINT', () => {
+    process.stderr.write(`\n${PROGRAM}: stopping: confirming what was sent (Ctrl-C again to quit at once)\n`);
+    control.stop();
+    process.once('SIGINT', () => process.exit(INTERRUPTED_EXIT_CODE));
+  });
+}
+
+/** Hides the passphrase should any message (from any library) ever echo it. */
+function redact(text: string, passphrase: string | undefined): string {
+  return passphrase ? text.split(passphrase).join('<passphrase>') : text;
+}
+
+/** The passphrase as given, so that no message can ever echo it. */
+function passphraseOf(argv: readonly string[]): string | undefined {
+  const index = argv.indexOf('--passphrase');
+  const inline = argv.find((arg) => arg.startsWith('--passphrase='));
+  return (index >= 0 ? argv[index + 1] : inline?.slice('--passphrase='.length)) ?? process.env[PASSPHRASE_ENV];
+}
+
+const exitCode = await main(process.argv.slice(2));
+// Exit once stdout has taken everything: a lingering socket or timer must not keep a script waiting.
+process.stdout.write('', () => process.exit(exitCode));

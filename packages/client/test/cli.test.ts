@@ -1,0 +1,204 @@
+// apns-send end to end: the built CLI as a child process against the mock gateway, over real TLS.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createMockServer, type MockServer } from '@apnskit/mock-server';
+
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'apns-send.js');
+/** Hang guard only: a run takes well under a second here. */
+const RUN_TIMEOUT_MS = 60_000;
+const WRONG_PASSPHRASE = 'Wr0ng-Passphrase-7f3a';
+
+interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs apns-send asynchronously (the mock in this process must keep serving meanwhile). */
+function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, APNS_PASSPHRASE: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function token(index: number): string {
+  return index.toString(16).padStart(8, '0') + 'c0ffee42'.repeat(7);
+}
+
+function jsonLines(text: string): Array<Record<string, unknown>> {
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+let mock: MockServer;
+let scratch: string;
+
+function gatewayFlags(): string[] {
+  return ['--gateway', `${mock.host}:${mock.gateway.port}`, '--ca', mock.certs.paths.ca];
+}
+
+function pemFlags(): string[] {
+  return [...gatewayFlags(), '--cert', mock.certs.paths.clientCert, '--key', mock.certs.paths.clientKey];
+}
+
+const cli = suite('apns-send');
+
+cli.before(async () => {
+  mock = await createMockServer({ gatewayPort: 0, feedbackPort: 0 });
+  scratch = mkdtempSync(join(tmpdir(), 'apns-send-test-'));
+});
+
+cli.after(async () => {
+  await mock.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+cli.before.each(() => {
+  mock.reset();
+});
+
+cli('--help prints usage, every flag, examples and exit codes', async () => {
+  const result = await runCli(['--help']);
+  assert.is(result.code, 0);
+  for (const text of ['Usage:', '--gateway HOST:PORT', '--sandbox', '--production', '--pfx FILE', '--cert FILE --key FILE', '--ca FILE', '--insecure', '--passphrase', 'APNS_PASSPHRASE', '--token HEX', '--tokens-file FILE', '--alert TEXT', '--badge N', '--sound NAME', '--payload JSON', '--priority 10|5', '--expiry SECONDS', '--format NAME', '--connections N', '--json', 'Examples:', 'Exit codes:']) {
+    assert.ok(result.stdout.includes(text), `help mentions ${text}`);
+  }
+  assert.is(result.stderr, '');
+});
+
+cli('sends an alert with badge and sound, prints a summary, exits 0', async () => {
+  const result = await runCli([...pemFlags(), '--token', token(1), '--alert', 'Hello', '--badge', '3', '--sound', 'default', '--priority', '5', '--expiry', '3600']);
+  assert.is(result.code, 0, result.stderr);
+  assert.match(result.stdout, /Sent 1 notification to 127\.0\.0\.1:\d+ in/);
+  assert.match(result.stdout, /delivered\s+1/);
+  assert.match(result.stdout, /All delivered\./);
+  const [recorded] = mock.notifications;
+  assert.is(mock.notifications.length, 1);
+  assert.is(recorded.token, token(1));
+  assert.equal(recorded.payload, { aps: { alert: 'Hello', badge: 3, sound: 'default' } });
+  assert.is(recorded.priority, 5);
+  assert.ok(recorded.expiry > Date.now() / 1000 + 3500 && recorded.expiry < Date.now() / 1000 + 3700, `expiry ${recorded.expiry}`);
+  assert.is(recorded.format, 'frame');
+});
+
+cli('a rejected token (status 8): a JSON line for it, the rest delivered, exit 1', async () => {
+  mock.faults.add({ type: 'reject-token', token: token(2), status: 8 });
+  const tokens = [1, 2, 3, 4].flatMap((index) => ['--token', token(index)]);
+  const result = await runCli([...pemFlags(), ...tokens, '--payload', '{"aps":{"alert":"Hi"},"order":7}', '--json']);
+  assert.is(result.code, 1, result.stderr);
+  const lines = jsonLines(result.stdout);
+  assert.equal(lines[0], { token: token(2), status: 8, name: 'invalid-token' });
+  const totals = lines[1];
+  assert.is(lines.length, 2);
+  assert.equal(Object.keys(totals), ['sent', 'delivered', 'failed', 'unconfirmed', 'resent', 'elapsedMs']);
+  assert.is(totals.sent, 4);
+  assert.is(totals.delivered, 3);
+  assert.is(totals.failed, 1);
+  assert.is(totals.unconfirmed, 0);
+  assert.is(typeof totals.elapsedMs, 'number');
+  assert.equal(mock.notifications.map((notification) => notification.token).sort(), [token(1), token(3), token(4)]);
+  assert.equal(mock.notifications[0].payload, { aps: { alert: 'Hi' }, order: 7 });
+});
+
+cli('a tokens file with thousands of tokens, blank lines and a malformed line', async () => {
+  const count = 5000;
+  const lines: string[] = [];
+  for (let index = 0; index < count; index += 1) {
+    lines.push(token(index));
+    if (index === 99) lines.push('', 'not-a-token');
+  }
+  const path = join(scratch, 'tokens.txt');
+  writeFileSync(path, lines.join('\r\n') + '\n');
+  const result = await runCli([...pemFlags(), '--tokens-file', path, '--alert', 'Sale', '--connections', '2', '--json']);
+  assert.is(result.code, 1, result.stderr);
+  const output = jsonLines(result.stdout);
+  assert.is(output.length, 2);
+  assert.is(output[0].token, 'not-a-token');
+  assert.is(output[0].status, null);
+  assert.is(output[0].name, 'malformed-token');
+  assert.is(output[0].line, 102);
+  assert.match(String(output[0].reason), /hexadecimal/);
+  assert.equal(output[1], { ...output[1], sent: count, delivered: count, failed: 1, unconfirmed: 0 });
+  const recorded = new Set(mock.notifications.map((notification) => notification.token));
+  assert.is(mock.notifications.length, count);
+  assert.is(recorded.size, count);
+  assert.ok(recorded.has(token(0)) && recorded.has(token(count - 1)));
+});
+
+cli('a clean tokens file in the enhanced format: exit 0', async () => {
+  const path = join(scratch, 'clean.txt');
+  writeFileSync(path, Array.from({ length: 3000 }, (_, index) => token(index)).join('\n'));
+  const result = await runCli([...pemFlags(), '--tokens-file', path, '--alert', 'Hi', '--format', 'enhanced']);
+  assert.is(result.code, 0, result.stderr);
+  assert.match(result.stdout, /Sent 3,000 notifications/);
+  assert.is(mock.notifications.length, 3000);
+  assert.ok(mock.notifications.every((notification) => notification.format === 'enhanced'));
+});
+
+cli('usage errors: exit 2 with what to fix, nothing sent', async () => {
+  const cases: Array<[string[], RegExp]> = [
+    [[], /no server given/],
+    [[...pemFlags(), '--token', token(1)], /--alert TEXT .* or --payload JSON/],
+    [[...pemFlags(), '--token', token(1), '--alert', 'Hi', '--priority', '7'], /--priority must be 10 .* or 5/],
+    [[...pemFlags(), '--token', 'abc', '--alert', 'Hi'], /is not a device token/],
+    [[...pemFlags(), '--tokens-file', join(scratch, 'missing.txt'), '--alert', 'Hi'], /missing\.txt does not exist/],
+    [[...gatewayFlags(), '--token', token(1), '--alert', 'Hi'], /no client certificate/],
+  ];
+  for (const [args, message] of cases) {
+    const result = await runCli(args);
+    assert.is(result.code, 2, `exit code for ${args.join(' ')}`);
+    assert.match(result.stderr, message);
+    assert.match(result.stderr, /Run "apns-send --help" for usage\./);
+    assert.is(result.stdout, '');
+  }
+  assert.is(mock.stats().connections, 0);
+});
+
+cli('credential errors: exit 2 before connecting, the passphrase never printed', async () => {
+  const missing = await runCli([...gatewayFlags(), '--cert', join(scratch, 'nope.pem'), '--key', mock.certs.paths.clientKey, '--token', token(1), '--alert', 'Hi']);
+  assert.is(missing.code, 2);
+  assert.match(missing.stderr, /not found: .*nope\.pem.*check the path \[APNS_ERR_TLS_FILE_NOT_FOUND\]/);
+
+  const pfx = [...gatewayFlags(), '--pfx', mock.certs.paths.clientP12, '--token', token(1), '--alert', 'Hi'];
+  for (const result of [await runCli([...pfx, '--passphrase', WRONG_PASSPHRASE]), await runCli(pfx, { APNS_PASSPHRASE: WRONG_PASSPHRASE })]) {
+    assert.is(result.code, 2);
+    assert.match(result.stderr, /wrong passphrase/);
+    assert.not.ok(result.stderr.includes(WRONG_PASSPHRASE) || result.stdout.includes(WRONG_PASSPHRASE), 'passphrase printed');
+  }
+
+  const production = await runCli(['--production', '--cert', mock.certs.paths.clientCert, '--key', mock.certs.paths.clientKey, '--token', token(1), '--alert', 'Hi']);
+  assert.is(production.code, 2);
+  assert.match(production.stderr, /APNS_ERR_TLS_WRONG_ENVIRONMENT/);
+  assert.is(mock.stats().connections, 0);
+});
+
+cli('a .p12 with its passphrase from APNS_PASSPHRASE sends', async () => {
+  const result = await runCli([...gatewayFlags(), '--pfx', mock.certs.paths.clientP12, '--token', token(9), '--alert', 'Hi', '--json'], {
+    APNS_PASSPHRASE: mock.certs.p12Passphrase,
+  });
+  assert.is(result.code, 0, result.stderr);
+  assert.equal(jsonLines(result.stdout)[0], { ...jsonLines(result.stdout)[0], sent: 1, delivered: 1, failed: 0 });
+  assert.is(mock.notifications[0].token, token(9));
+});
+
+cli.run();
