@@ -6,6 +6,7 @@ import {
   type NotificationFormat,
   type WireNotification,
 } from '@apnskit/codec';
+import { fastFrameLength, fastPayload, PayloadCache, writeFastFrame } from './fast-encode.js';
 
 /** Bytes per staging chunk: large enough that one socket write carries hundreds of frames. */
 export const CHUNK_BYTES = 128 * 1024;
@@ -56,32 +57,44 @@ export class FrameQueue {
   private open: FrameChunk | undefined;
   count = 0;
   bytes = 0;
+  private readonly payloads = new PayloadCache();
 
   constructor(private readonly chunkBytes = CHUNK_BYTES) {}
 
   /** Checks and encodes a notification (its own id is ignored: connections assign theirs). Throws ApnsCodecError and queues nothing on bad input. */
   appendNotification(notification: Notification, format: NotificationFormat, payloadLimit: number): void {
+    if (format === 'frame') {
+      const payload = fastPayload(notification, payloadLimit, this.payloads);
+      if (payload !== undefined) {
+        const chunk = this.roomFor(fastFrameLength(payload));
+        const end = writeFastFrame(notification, payload, chunk.buffer, chunk.used);
+        if (end >= 0) {
+          this.added(chunk, end, 0);
+          return;
+        }
+      }
+    }
     const wire: WireNotification = toWireNotification(notification, { payloadLimit });
     const length = wireLength(wire, format);
     const chunk = this.roomFor(length);
-    chunk.starts[chunk.count] = chunk.used;
-    chunk.marks[chunk.count] = 0;
-    chunk.used = writeWire(wire, chunk.buffer, chunk.used, format);
-    chunk.count += 1;
-    this.count += 1;
-    this.bytes += length;
+    this.added(chunk, writeWire(wire, chunk.buffer, chunk.used, format), 0);
   }
 
   /** Copies an already encoded frame (a resend) with its mark. */
   appendFrame(frame: Uint8Array, mark: number): void {
     const chunk = this.roomFor(frame.length);
+    chunk.buffer.set(frame, chunk.used);
+    this.added(chunk, chunk.used + frame.length, mark);
+  }
+
+  /** Records the frame just written at `chunk.used`, ending at `end`. */
+  private added(chunk: FrameChunk, end: number, mark: number): void {
     chunk.starts[chunk.count] = chunk.used;
     chunk.marks[chunk.count] = mark;
-    chunk.buffer.set(frame, chunk.used);
-    chunk.used += frame.length;
+    this.bytes += end - chunk.used;
+    chunk.used = end;
     chunk.count += 1;
     this.count += 1;
-    this.bytes += frame.length;
   }
 
   /** Appends a whole chunk (sealed: later appends start a new one). */

@@ -14,8 +14,8 @@ export interface SentNotification {
 }
 
 const ENHANCED_ID_OFFSET = 1;
-const ENHANCED_TOKEN_OFFSET = 11;
-const SIMPLE_TOKEN_OFFSET = 1;
+const ENHANCED_TOKEN_LENGTH_OFFSET = 9;
+const SIMPLE_TOKEN_LENGTH_OFFSET = 1;
 const DEFAULT_PRIORITY: PriorityValue = 10;
 
 /** Offset of the identifier field of a frame the client encoded, or -1 when it has none (simple). */
@@ -46,7 +46,7 @@ export function patchIdentifier(buffer: Uint8Array, start: number, id: number): 
 export function describeFrame(frame: Uint8Array): SentNotification {
   if (frame[0] === Command.Frame) return describeItems(frame);
   const enhanced = frame[0] === Command.Enhanced;
-  let offset = enhanced ? ENHANCED_TOKEN_OFFSET : SIMPLE_TOKEN_OFFSET;
+  let offset = enhanced ? ENHANCED_TOKEN_LENGTH_OFFSET : SIMPLE_TOKEN_LENGTH_OFFSET;
   const tokenLength = readU16(frame, offset);
   const token = frame.subarray(offset + 2, offset + 2 + tokenLength);
   offset += 2 + tokenLength;

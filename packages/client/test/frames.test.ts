@@ -1,0 +1,111 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ApnsCodecError, encodeNotification, type Notification } from '@apnskit/codec';
+import { FrameQueue, POSSIBLY_DELIVERED } from '../src/frame-queue.js';
+import { describeFrame, identifierOffset, patchIdentifier } from '../src/frames.js';
+
+const TOKEN = 'ab'.repeat(32);
+const PAYLOAD = '{"aps":{"alert":"Hi"}}';
+
+function queued(notification: Notification, format: 'frame' | 'enhanced' | 'simple' = 'frame'): Buffer {
+  const queue = new FrameQueue();
+  queue.appendNotification(notification, format, 2048);
+  const chunk = queue.shift();
+  assert.ok(chunk);
+  return Buffer.from(chunk.frameAt(0));
+}
+
+test('the fast path writes exactly what the codec encodes (identifier 0 until written)', () => {
+  const cases: Notification[] = [
+    { token: TOKEN, payload: PAYLOAD },
+    { token: Buffer.from(TOKEN, 'hex'), payload: Buffer.from(PAYLOAD), expiry: 1600000000, priority: 5 },
+    { token: TOKEN.toUpperCase(), payload: PAYLOAD, id: 77, priority: 10 },
+  ];
+  for (const notification of cases) {
+    assert.equal(queued(notification), encodeNotification({ ...notification, id: 0 }, 'frame'));
+  }
+});
+
+test('other shapes go through the codec: objects, Dates, other formats', () => {
+  const withObject = { token: TOKEN, payload: { aps: { alert: 'Hi' } }, expiry: new Date(1600000000000) };
+  assert.equal(queued(withObject), encodeNotification({ ...withObject, id: 0 }, 'frame'));
+  assert.equal(queued({ token: TOKEN, payload: PAYLOAD }, 'enhanced'), encodeNotification({ token: TOKEN, payload: PAYLOAD }, 'enhanced'));
+  assert.equal(queued({ token: TOKEN, payload: PAYLOAD }, 'simple'), encodeNotification({ token: TOKEN, payload: PAYLOAD }, 'simple'));
+});
+
+test('bad input throws the codec error and queues nothing', () => {
+  const queue = new FrameQueue();
+  const bad: unknown[] = [
+    { token: 'zz'.repeat(32), payload: PAYLOAD },
+    { token: 'ab', payload: PAYLOAD },
+    { token: TOKEN, payload: '' },
+    { token: TOKEN, payload: 'x'.repeat(3000) },
+    { token: TOKEN, payload: PAYLOAD, priority: 7 },
+    { token: TOKEN, payload: PAYLOAD, expiry: -1 },
+    { token: TOKEN, payload: PAYLOAD, id: 2 ** 33 },
+    null,
+  ];
+  for (const notification of bad) {
+    assert.throws(() => queue.appendNotification(notification as Notification, 'frame', 2048), (error: unknown) => error instanceof ApnsCodecError);
+  }
+  assert.is(queue.count, 0);
+  assert.is(queue.bytes, 0);
+});
+
+test('frames read back as notifications in every format', () => {
+  for (const format of ['frame', 'enhanced', 'simple'] as const) {
+    const frame = encodeNotification({ token: TOKEN, payload: PAYLOAD, id: 9, expiry: 1600000000, priority: 5 }, format);
+    const sent = describeFrame(frame);
+    assert.is(sent.token, TOKEN);
+    assert.is(sent.payload.toString(), PAYLOAD);
+    assert.is(sent.format, format);
+    assert.is(sent.id, format === 'simple' ? 0 : 9);
+    assert.is(sent.expiry, format === 'simple' ? 0 : 1600000000);
+    assert.is(sent.priority, format === 'frame' ? 5 : 10);
+  }
+});
+
+test('identifiers are patched in place; the simple format has none', () => {
+  const frame = encodeNotification({ token: TOKEN, payload: PAYLOAD, id: 1 }, 'frame');
+  patchIdentifier(frame, 0, 0xfffffffe);
+  assert.is(describeFrame(frame).id, 0xfffffffe);
+  const enhanced = encodeNotification({ token: TOKEN, payload: PAYLOAD, id: 1 }, 'enhanced');
+  patchIdentifier(enhanced, 0, 42);
+  assert.is(describeFrame(enhanced).id, 42);
+  const simple = encodeNotification({ token: TOKEN, payload: PAYLOAD }, 'simple');
+  const copy = Buffer.from(simple);
+  patchIdentifier(simple, 0, 42);
+  assert.equal(simple, copy);
+  assert.is(identifierOffset(Buffer.from([2, 0, 0, 0, 0]), 0), -1, 'a frame without an identifier item');
+});
+
+test('queues keep order across chunks, resends go first, marks travel with frames', () => {
+  const queue = new FrameQueue(200);
+  for (let index = 0; index < 5; index += 1) queue.appendNotification({ token: index.toString(16).padStart(64, '0'), payload: PAYLOAD }, 'frame', 2048);
+  const resend = new FrameQueue(200);
+  resend.appendFrame(encodeNotification({ token: 'ff'.repeat(32), payload: PAYLOAD }), POSSIBLY_DELIVERED | 2);
+  queue.prependAll(resend);
+  assert.is(resend.count, 0);
+  queue.appendNotification({ token: 'ee'.repeat(32), payload: PAYLOAD }, 'frame', 2048);
+  const order = [...queue.frames()].map(({ frame, mark }) => [describeFrame(frame).token.slice(-2), mark]);
+  assert.equal(order, [['ff', POSSIBLY_DELIVERED | 2], ['00', 0], ['01', 0], ['02', 0], ['03', 0], ['04', 0], ['ee', 0]]);
+  assert.is(queue.count, 7);
+  let taken = 0;
+  for (let chunk = queue.shift(); chunk; chunk = queue.shift()) taken += chunk.count;
+  assert.is(taken, 7);
+  assert.is(queue.count, 0);
+  assert.is(queue.bytes, 0);
+});
+
+test('prepending into an empty queue keeps appending after the moved frames', () => {
+  const queue = new FrameQueue();
+  const other = new FrameQueue();
+  other.appendNotification({ token: 'aa'.repeat(32), payload: PAYLOAD }, 'frame', 2048);
+  queue.prependAll(other);
+  queue.appendNotification({ token: 'bb'.repeat(32), payload: PAYLOAD }, 'frame', 2048);
+  assert.equal([...queue.frames()].map(({ frame }) => describeFrame(frame).token.slice(0, 2)), ['aa', 'bb']);
+  queue.prependAll(new FrameQueue());
+  assert.is(queue.count, 2);
+});
+
+test.run();
