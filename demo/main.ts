@@ -1,0 +1,95 @@
+// `npm start`: the whole toolkit on the embedded mock server, no Apple account needed.
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import type { TlsInput } from '@apnskit/client';
+import { createMockServer } from '@apnskit/mock-server';
+import { explicitConnectionAct } from './connection-act.js';
+import { count, heading, rate, step, table } from './display.js';
+import { feedbackAct } from './feedback-act.js';
+import { checkLedger } from './ledger.js';
+import { senderAct } from './sender-act.js';
+import { demoToken } from './tokens.js';
+
+const HELP = `apnskit demo: sends a batch through the managed sender to the embedded mock server,
+with invalid tokens and an Apple shutdown scripted in, then reads the feedback service.
+
+Options:
+  --count N          notifications in the batch (default 100000)
+  --connections N    connections in the sender's pool (default 2)
+  --certs-dir DIR    where the generated certificates go (default .certs)
+  --help             this text
+
+Example: npm start -- --count 1000000 --connections 4`;
+
+function positive(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`--${name} must be a whole number >= 1, got ${JSON.stringify(text)}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string' },
+    connections: { type: 'string' },
+    'certs-dir': { type: 'string' },
+    help: { type: 'boolean' },
+  },
+});
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+const total = positive('count', values.count, 100_000);
+const connections = positive('connections', values.connections, 2);
+
+heading("apnskit demo: Apple's binary push protocol against the embedded mock server");
+const mock = await createMockServer({ certsDir: resolve(values['certs-dir'] ?? '.certs') });
+try {
+  const gateway = `${mock.host}:${mock.gateway.port}`;
+  const feedbackAddress = `${mock.host}:${mock.feedback.port}`;
+  const tls: TlsInput = { pfx: mock.certs.paths.clientP12, passphrase: mock.certs.p12Passphrase, ca: mock.certs.paths.ca, environment: 'sandbox' };
+  step('mock', `gateway ${gateway}, feedback ${feedbackAddress}, mutual TLS`);
+  step('certs', `${mock.certs.paths.dir} (CA, Apple-like client certificate, .p12)`);
+
+  heading('1. The explicit connection: the error handler names the faulty message and what to resend');
+  await explicitConnectionAct(mock, gateway, tls);
+  mock.reset();
+
+  heading(`2. The managed sender: ${count(total)} notifications, nothing lost`);
+  const { report } = await senderAct(mock, gateway, tls, { total, connections });
+
+  heading('3. The feedback service: tokens whose app is gone');
+  const gone = await feedbackAct(feedbackAddress, tls);
+
+  const sentTokens = Array.from({ length: total }, (_, index) => demoToken(index));
+  const ledger = checkLedger(mock, sentTokens, report);
+  const failedByStatus = new Map<string, number>();
+  for (const { name } of report.failed) failedByStatus.set(name, (failedByStatus.get(name) ?? 0) + 1);
+  const failedText = [...failedByStatus].map(([name, failed]) => `${name} ${failed}`).join(', ');
+
+  heading('Summary');
+  table([
+    ['sent', count(report.sent)],
+    ['delivered (proven)', count(report.delivered)],
+    ['failed', `${count(report.failed.length)}${failedText ? ` (${failedText})` : ''}`],
+    ['unconfirmed', count(report.unconfirmedCount)],
+    ['resent', count(report.resent)],
+    ['duplicates at gateway', count(ledger.duplicates)],
+    ['tokens to drop (feedback)', count(gone.length)],
+    ['connections opened', count(report.connections)],
+    ['throughput', rate(report.sent / (report.elapsedMs / 1000))],
+    ['elapsed', `${(report.elapsedMs / 1000).toFixed(2)} s`],
+  ]);
+  if (ledger.closed) {
+    step('ledger', `closed: every notification delivered, failed with a status, or reported unconfirmed; ${ledger.lost} lost`);
+  } else {
+    step('ledger', `NOT closed: ${ledger.lost} lost, ${ledger.duplicates} duplicates (${report.possiblyDuplicated} reported possible)`);
+    process.exitCode = 1;
+  }
+} finally {
+  await mock.close();
+}
