@@ -1,0 +1,208 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { MockServer } from '@apnskit/mock-server';
+import type { Fault } from '@apnskit/mock-server';
+import { createSender, type Sender, type SenderOptions } from '../src/index.js';
+import { addressOf, checkLedger, sendAll, startMock, tlsOf, tokens, watchDuplicates, within } from './helpers.js';
+
+const test = suite<{ mock: MockServer }>('sender');
+let tag = 0x100;
+
+test.before(async (context) => {
+  context.mock = await startMock();
+});
+test.before.each(({ mock }) => mock.reset());
+test.after(async ({ mock }) => {
+  await mock.close();
+});
+
+function senderFor(mock: MockServer, options: Partial<SenderOptions> = {}): Sender {
+  return createSender({ address: addressOf(mock), tls: tlsOf(mock), probeTimeoutMs: 5000, closeGraceMs: 200, backoff: { initialMs: 10, maxMs: 50 }, ...options });
+}
+
+/** Sends `count` tokens under the faults, closes, checks the ledger; returns the report and counts. */
+async function run(mock: MockServer, count: number, faults: Fault[], options: Partial<SenderOptions> = {}) {
+  for (const fault of faults) mock.faults.add(fault);
+  const sender = senderFor(mock, options);
+  const possible = watchDuplicates(sender);
+  const failedEvents: number[] = [];
+  sender.on('failed', (event) => failedEvents.push(event.status));
+  const list = tokens(count, (tag += 1));
+  await within(sendAll(sender, list), undefined, 'sending');
+  const report = await within(sender.close(), undefined, 'close');
+  const counts = checkLedger(report, mock, list, possible);
+  assert.is(failedEvents.length, report.failed.length, 'one failed event per failed notification');
+  return { report, counts, list, possible };
+}
+
+test('delivers everything and proves it with the probe', async ({ mock }) => {
+  const { report, counts } = await run(mock, 3000, []);
+  assert.is(report.delivered, 3000);
+  assert.is(report.failed.length, 0);
+  assert.is(report.unconfirmedCount, 0);
+  assert.is(report.resent, 0);
+  assert.is(counts.duplicates, 0);
+  assert.is(mock.rejected.length, 1, 'only the probe was rejected');
+});
+
+test('an invalid token mid-stream fails alone; the discarded rest is resent, no duplicates', async ({ mock }) => {
+  const list = tokens(5000, tag + 1);
+  const { report, counts } = await run(mock, 5000, [{ type: 'reject-token', token: list[1234], status: 8 }]);
+  assert.is(report.failed.length, 1);
+  assert.is(report.failed[0].notification.token, list[1234]);
+  assert.is(report.failed[0].status, 8);
+  assert.is(report.failed[0].name, 'invalid-token');
+  assert.is(report.delivered, 4999);
+  assert.is(counts.duplicates, 0);
+  assert.is(report.possiblyDuplicated, 0);
+});
+
+test('status 10 (shutdown): nothing failed, nothing lost, no duplicates', async ({ mock }) => {
+  const { report, counts } = await run(mock, 4000, [{ type: 'shutdown-after', n: 1500 }]);
+  assert.is(report.failed.length, 0);
+  assert.is(report.delivered, 4000);
+  assert.is(counts.duplicates, 0);
+  assert.ok(report.resent > 0);
+});
+
+test('unknown status bytes fail the named notification', async ({ mock }) => {
+  const list = tokens(1000, tag + 1);
+  const { report } = await run(mock, 1000, [{ type: 'reject-token', token: list[10], status: 77 }]);
+  assert.is(report.failed.length, 1);
+  assert.is(report.failed[0].name, 'unknown-77');
+});
+
+for (const type of ['close-after', 'reset-after'] as const) {
+  test(`${type}: the ambiguous tail is resent and only it may be duplicated`, async ({ mock }) => {
+    const { report, possible } = await run(mock, 4000, [{ type, n: 1000 }]);
+    assert.is(report.delivered, 4000);
+    assert.ok(report.possiblyDuplicated > 0);
+    assert.is(report.possiblyDuplicated, possible.size);
+  });
+}
+
+test('silentClose "unconfirmed": the ambiguous tail is reported, not resent', async ({ mock }) => {
+  const { report, counts } = await run(mock, 3000, [{ type: 'close-after', n: 500 }], { silentClose: 'unconfirmed' });
+  assert.ok(report.unconfirmed.length > 0);
+  assert.ok(report.unconfirmed.every((entry) => entry.reason === 'silent-close'));
+  assert.is(report.possiblyDuplicated, 0);
+  assert.is(counts.duplicates, 0);
+});
+
+test('delayed and split error packets are read whole', async ({ mock }) => {
+  const list = tokens(3000, tag + 1);
+  const { report, counts } = await run(mock, 3000, [
+    { type: 'delay-error', ms: 150 },
+    { type: 'split-error', gapMs: 30 },
+    { type: 'reject-token', token: list[100] },
+    { type: 'reject-token', token: list[2000] },
+  ]);
+  assert.equal(report.failed.map((entry) => entry.notification.token).sort(), [list[100], list[2000]].sort());
+  assert.is(counts.duplicates, 0);
+});
+
+test('identifier 0 on a rejection: handled as an unknown identifier, nothing lost', async ({ mock }) => {
+  const list = tokens(2000, tag + 1);
+  const sender = senderFor(mock);
+  const unknown: number[] = [];
+  sender.on('unknownIdentifier', (event) => unknown.push(event.id));
+  mock.faults.add({ type: 'zero-id' });
+  mock.faults.add({ type: 'reject-token', token: list[500], repeat: true });
+  const possible = watchDuplicates(sender);
+  tag += 1;
+  await within(sendAll(sender, list));
+  const report = await within(sender.close());
+  checkLedger(report, mock, list, possible);
+  assert.equal(unknown, [0]);
+  assert.is(report.failed.length, 1, 'the resent token is rejected again, this time by name');
+  assert.is(report.failed[0].notification.token, list[500]);
+});
+
+test('identifier 0 answering the probe confirms delivery', async ({ mock }) => {
+  const { report } = await run(mock, 500, [], {});
+  assert.is(report.delivered, 500);
+  mock.reset();
+  const list = tokens(500, (tag += 1));
+  const sender = senderFor(mock);
+  await sendAll(sender, list);
+  await within(mock.waitForNotifications(500));
+  mock.faults.add({ type: 'zero-id' });
+  const second = await within(sender.close());
+  assert.is(second.delivered, 500);
+  assert.is(second.unconfirmedCount, 0);
+});
+
+test('reading stalls: send() waits for room (backpressure) and everything arrives', async ({ mock }) => {
+  mock.faults.add({ type: 'stall-reads', ms: 300, n: 100 });
+  const sender = senderFor(mock, { highWaterMark: 1000, writeBufferBytes: 64 * 1024 });
+  const list = tokens(20_000, (tag += 1));
+  let waited = 0;
+  for (const token of list) {
+    const queued = sender.send({ token, payload: '{"aps":{"alert":"stall"}}' });
+    if (sender.stats().queued >= 1000) waited += 1;
+    await queued;
+    assert.ok(sender.stats().queued <= 1000, 'the queue never grows past the high-water mark');
+  }
+  assert.ok(waited > 0, 'send() had to wait at least once');
+  const report = await within(sender.close());
+  checkLedger(report, mock, list, new Set());
+  assert.is(report.delivered, 20_000);
+});
+
+test('refused handshakes and dropped connections: reconnects with backoff', async ({ mock }) => {
+  const { report } = await run(mock, 2000, [
+    { type: 'refuse-connections', count: 2 },
+    { type: 'drop-connections', count: 1 },
+  ]);
+  assert.is(report.delivered + report.unconfirmedCount, 2000);
+  assert.ok(report.connections >= 3);
+});
+
+test('a pool of connections shares the work', async ({ mock }) => {
+  const list = tokens(6000, tag + 1);
+  const { report, counts } = await run(mock, 6000, [
+    { type: 'reject-token', token: list[4000] },
+    { type: 'shutdown-after', n: 2500 },
+  ], { connections: 3, highWaterMark: 500 });
+  assert.is(report.failed.length, 1);
+  assert.is(counts.duplicates, 0);
+  assert.ok(new Set(mock.notifications.map((n) => n.connection)).size >= 2);
+});
+
+test('a tiny window: an answer naming a forgotten identifier is signalled and counted, never misattributed', async ({ mock }) => {
+  const list = tokens(3000, tag + 1);
+  mock.faults.add({ type: 'delay-error', ms: 200 });
+  const sender = senderFor(mock, { window: { maxCount: 50 } });
+  const unknown: number[] = [];
+  sender.on('unknownIdentifier', (event) => unknown.push(event.forgotten));
+  mock.faults.add({ type: 'reject-token', token: list[10] });
+  tag += 1;
+  await within(sendAll(sender, list));
+  const report = await within(sender.close());
+  assert.is(unknown.length, 1);
+  assert.is(report.failed.length, 0, 'the rejected notification was forgotten: not reported as a wrong one');
+  assert.ok(report.forgotten >= 1);
+  assert.is(report.delivered + report.unconfirmedCount, 3000);
+  checkLedger(report, mock, list, new Set());
+});
+
+test('retry limit: a notification resent too often ends unconfirmed', async ({ mock }) => {
+  const { report } = await run(mock, 300, [{ type: 'close-after', n: 1, repeat: true }], { maxRetries: 1, reconnectLimit: 50 });
+  assert.ok(report.unconfirmed.some((entry) => entry.reason === 'retry-limit'));
+});
+
+test('keepDelivered lists the delivered notifications', async ({ mock }) => {
+  const { report, list } = await run(mock, 200, [], { keepDelivered: true });
+  assert.equal((report.deliveredNotifications ?? []).map((n) => n.token), list);
+});
+
+test('send() checks input at once; send() after close() throws', async ({ mock }) => {
+  const sender = senderFor(mock);
+  assert.throws(() => sender.send({ token: 'nope', payload: '{}' }), /token/);
+  const report = await within(sender.close());
+  assert.is(report.sent, 0);
+  assert.throws(() => sender.send({ token: 'ab'.repeat(32), payload: '{}' }), (error: { code?: string }) => error.code === 'APNS_ERR_SENDER_CLOSED');
+  assert.is(sender.close(), sender.close());
+});
+
+test.run();
