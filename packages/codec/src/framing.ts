@@ -29,20 +29,34 @@ export type FramingProblem =
   | 'frame-too-long'
   /** Item lengths that do not add up to the frame length. */
   | 'items-do-not-fit'
-  /** An item id outside 1-5, or a fixed-size item of the wrong size. */
+  /** An item id outside 1-5, a fixed-size item of the wrong size, or an item given twice. */
   | 'bad-item';
 
-/** How a complete packet is laid out, which picks the parser for it. */
-export const enum Shape {
-  /** Command 2 with items 1, 2, 3, 4, 5 in that order, as nearly every client writes them. */
-  CanonicalFrame = 1,
-  /** Anything else well-framed: commands 0 and 1, frames with other item orders or fewer items. */
-  General = 2,
+/*
+ * A layout says how a complete packet is laid out, which picks its parser. Commands 0 and 1 have
+ * the general layout. A well-framed command-2 frame (each item at most once) has the order of
+ * its item ids written as octal digits after a leading 1: items 1, 2, 3, 4, 5 are 0o112345,
+ * pushy's 3, 1, 2, 4, 5 are 0o131245, a frame with no items is 1. There are 326 such layouts.
+ */
+export type Layout = number;
+export const GENERAL_LAYOUT: Layout = 0;
+const EMPTY_FRAME_LAYOUT: Layout = 1;
+const LAYOUT_DIGIT_BASE = 8;
+/** Items 1, 2, 3, 4, 5 in that order, as nearly every client writes them. */
+export const CANONICAL_LAYOUT: Layout = 0o112345;
+
+/** The item ids of a frame layout, in order. */
+export function itemOrder(layout: Layout): number[] {
+  const order: number[] = [];
+  for (let rest = layout; rest > EMPTY_FRAME_LAYOUT; rest = Math.floor(rest / LAYOUT_DIGIT_BASE)) {
+    order.unshift(rest % LAYOUT_DIGIT_BASE);
+  }
+  return order;
 }
 
 /** What the last `packetLength` call found beyond the length. Reused to avoid allocating. */
 export interface ScanState {
-  shape: Shape;
+  layout: Layout;
   problem: FramingProblem;
   /** Bytes to skip to reach the next packet after a malformed one, or 0 when framing is lost. */
   skip: number;
@@ -55,10 +69,8 @@ export interface ScanState {
 }
 
 export function newScanState(): ScanState {
-  return { shape: Shape.General, problem: 'unknown-command', skip: 0, id: undefined, detail: '', needed: 0 };
+  return { layout: GENERAL_LAYOUT, problem: 'unknown-command', skip: 0, id: undefined, detail: '', needed: 0 };
 }
-
-const ITEM_COUNT = 5;
 
 /** The fixed size of an item, 0 for the variable ones (token, payload), -1 for unknown ids. */
 function itemSize(itemId: number): number {
@@ -78,7 +90,7 @@ function itemSize(itemId: number): number {
 }
 
 /**
- * Length of the packet at `offset`: > 0 when complete (layout in `state.shape`), INCOMPLETE
+ * Length of the packet at `offset`: > 0 when complete (layout in `state.layout`), INCOMPLETE
  * when more bytes are needed, MALFORMED when it cannot be parsed (details in `state`).
  */
 export function packetLength(data: Buffer, offset: number, state: ScanState): number {
@@ -89,10 +101,10 @@ export function packetLength(data: Buffer, offset: number, state: ScanState): nu
     case Command.Frame:
       return frameLength(data, offset, available, state);
     case Command.Enhanced:
-      state.shape = Shape.General;
+      state.layout = GENERAL_LAYOUT;
       return tokenAndPayloadLength(data, offset, available, ENHANCED_HEADER_LENGTH, state);
     case Command.Simple:
-      state.shape = Shape.General;
+      state.layout = GENERAL_LAYOUT;
       return tokenAndPayloadLength(data, offset, available, SIMPLE_HEADER_LENGTH, state);
     default:
       return malformed(state, 'unknown-command', 0, undefined, '');
@@ -108,12 +120,16 @@ function frameLength(data: Buffer, offset: number, available: number, state: Sca
     state.needed = total;
     return INCOMPLETE;
   }
-  // Walk the item headers: they must tile the frame exactly, with known ids and fixed sizes right.
   const end = offset + total;
+  if (isCanonicalFrame(data, offset, end)) {
+    state.layout = CANONICAL_LAYOUT;
+    return total;
+  }
+  // Walk the item headers: they must tile the frame exactly, with known ids, fixed sizes right, none twice.
   let cursor = offset + FRAME_HEADER_LENGTH;
   let badItem = '';
-  let index = 0;
-  let canonical = true;
+  let layout = EMPTY_FRAME_LAYOUT;
+  let seen = 0;
   while (cursor + ITEM_HEADER_LENGTH <= end) {
     const itemId = data[cursor]!;
     const itemLength = (data[cursor + 1]! << 8) | data[cursor + 2]!;
@@ -122,13 +138,40 @@ function frameLength(data: Buffer, offset: number, available: number, state: Sca
     const size = itemSize(itemId);
     if (size < 0) badItem ||= `unknown item id ${itemId}`;
     else if (size > 0 && size !== itemLength) badItem ||= `item ${itemId} is ${itemLength} bytes, not ${size}`;
-    canonical &&= itemId === ++index;
+    else if (seen & (1 << itemId)) badItem ||= `item ${itemId} appears twice`;
+    seen |= 1 << itemId;
+    layout = layout * LAYOUT_DIGIT_BASE + itemId;
     cursor = dataStart + itemLength;
   }
   if (cursor !== end) return malformed(state, 'items-do-not-fit', total, identifierOf(data, offset, end), '');
   if (badItem) return malformed(state, 'bad-item', total, identifierOf(data, offset, end), badItem);
-  state.shape = canonical && index === ITEM_COUNT ? Shape.CanonicalFrame : Shape.General;
+  state.layout = layout;
   return total;
+}
+
+/** Bytes of items 3, 4 and 5 with their headers: `03 0004 id | 04 0004 expiry | 05 0001 priority`. */
+const FIXED_ITEMS_LENGTH = 3 * ITEM_HEADER_LENGTH + IDENTIFIER_LENGTH + EXPIRY_LENGTH + PRIORITY_LENGTH;
+
+/**
+ * The common case checked at fixed offsets, without the general walk: items 1 and 2 of any
+ * length, then items 3, 4 and 5 of their fixed sizes, ending exactly at `end`.
+ */
+function isCanonicalFrame(data: Buffer, offset: number, end: number): boolean {
+  let at = offset + FRAME_HEADER_LENGTH;
+  if (end - at < 2 * ITEM_HEADER_LENGTH + FIXED_ITEMS_LENGTH || data[at] !== ItemId.Token) return false;
+  at += ITEM_HEADER_LENGTH + ((data[at + 1]! << 8) | data[at + 2]!);
+  if (at + ITEM_HEADER_LENGTH > end || data[at] !== ItemId.Payload) return false;
+  at += ITEM_HEADER_LENGTH + ((data[at + 1]! << 8) | data[at + 2]!);
+  return (
+    at + FIXED_ITEMS_LENGTH === end &&
+    isItemHeader(data, at, ItemId.Identifier, IDENTIFIER_LENGTH) &&
+    isItemHeader(data, at + ITEM_HEADER_LENGTH + IDENTIFIER_LENGTH, ItemId.Expiry, EXPIRY_LENGTH) &&
+    isItemHeader(data, end - ITEM_HEADER_LENGTH - PRIORITY_LENGTH, ItemId.Priority, PRIORITY_LENGTH)
+  );
+}
+
+function isItemHeader(data: Buffer, at: number, itemId: number, length: number): boolean {
+  return data[at] === itemId && data[at + 1] === 0 && data[at + 2] === length;
 }
 
 /** The identifier item's value in a malformed frame, when one of the right size can be found. */

@@ -2,7 +2,6 @@ import {
   Command,
   ENHANCED_HEADER_LENGTH,
   FRAME_HEADER_LENGTH,
-  ItemId,
   PayloadLimit,
   Priority,
   SIMPLE_HEADER_LENGTH,
@@ -12,16 +11,10 @@ import {
 } from './constants.js';
 import { DecodedNotification } from './decoded-notification.js';
 import { ApnsCodecError } from './errors.js';
-import { INCOMPLETE, newScanState, packetLength, Shape, type ScanState } from './framing.js';
+import { GENERAL_LAYOUT, INCOMPLETE, newScanState, packetLength, type Layout, type ScanState } from './framing.js';
 import type { NotificationFormat } from './notification.js';
 import { Status } from './status.js';
-import {
-  parseCanonicalFrames,
-  parseNotificationPackets,
-  type CanonicalFrameRecord,
-  type FrameRecord,
-  type NotificationRecord,
-} from './wire-parsers.js';
+import { parseFlatFrames, parseTokenAndPayloadPackets, type FlatFrameRecord, type TokenAndPayloadRecord } from './wire-parsers.js';
 
 export { DecodedNotification } from './decoded-notification.js';
 
@@ -123,28 +116,28 @@ export class NotificationDecoder {
     }
     // Still incomplete, or malformed: the general path sorts it out.
     if (length <= 0) return Buffer.concat([tail, chunk]);
-    this.decodeRun(probe, 0, length, this.scan.shape, results);
+    this.decodeRun(probe, 0, length, this.scan.layout, results);
     return chunk.subarray(length - tail.length);
   }
 
   private decodeAll(data: Buffer, results: DecodeResult[]): void {
     const scan = this.scan;
     let runStart = 0;
-    let runShape = Shape.General;
+    let runLayout = GENERAL_LAYOUT;
     let offset = 0;
     for (;;) {
       const length = packetLength(data, offset, scan);
       if (length === INCOMPLETE) break;
       if (length > 0) {
-        if (scan.shape !== runShape) {
-          this.decodeRun(data, runStart, offset, runShape, results);
+        if (scan.layout !== runLayout) {
+          this.decodeRun(data, runStart, offset, runLayout, results);
           runStart = offset;
-          runShape = scan.shape;
+          runLayout = scan.layout;
         }
         offset += length;
         continue;
       }
-      this.decodeRun(data, runStart, offset, runShape, results);
+      this.decodeRun(data, runStart, offset, runLayout, results);
       results.push(this.framingFailure(data[offset]!));
       if (scan.skip === 0) {
         this.stopped = true;
@@ -153,36 +146,37 @@ export class NotificationDecoder {
       offset += scan.skip;
       runStart = offset;
     }
-    this.decodeRun(data, runStart, offset, runShape, results);
+    this.decodeRun(data, runStart, offset, runLayout, results);
     this.tail = offset < data.length ? data.subarray(offset) : undefined;
   }
 
-  /** Parses packets [start, end) of one shape in a single binary-parser call. */
-  private decodeRun(data: Buffer, start: number, end: number, shape: Shape, results: DecodeResult[]): void {
+  /** Parses packets [start, end) of one layout in a single binary-parser call. */
+  private decodeRun(data: Buffer, start: number, end: number, layout: Layout, results: DecodeResult[]): void {
     if (end === start) return;
     // Offsets in the records are relative to the run; `start` makes them relative to `data`.
     const run = start === 0 && end === data.length ? data : data.subarray(start, end);
-    if (shape === Shape.CanonicalFrame) {
-      for (const frame of parseCanonicalFrames(run)) results.push(this.fromCanonicalFrame(frame, data, start));
+    if (layout === GENERAL_LAYOUT) {
+      for (const record of parseTokenAndPayloadPackets(run)) results.push(this.fromTokenAndPayload(record, data, start));
     } else {
-      for (const record of parseNotificationPackets(run)) results.push(this.toResult(record, data, start));
+      for (const frame of parseFlatFrames(layout, run)) results.push(this.fromFrame(frame, data, start));
     }
   }
 
-  private fromCanonicalFrame(frame: CanonicalFrameRecord, data: Buffer, runStart: number): DecodeResult {
-    const { id, priority } = frame;
+  private fromFrame(frame: FlatFrameRecord, data: Buffer, runStart: number): DecodeResult {
+    const { id, priority = Priority.Immediate } = frame;
     if (priority !== Priority.Immediate && priority !== Priority.PowerConserving) {
       return failure(Status.ProtocolError, id, 'frame', `priority ${priority} is neither 10 nor 5`, false);
     }
+    // A missing token or payload item reads as length -1, which `checked` reports like an empty one.
     return this.checked(
       'frame',
       data,
-      frame.tokenLength,
-      runStart + frame.tokenAt,
-      frame.payloadLength,
-      runStart + frame.payloadAt,
+      frame.tokenLength ?? -1,
+      runStart + (frame.tokenAt ?? 0),
+      frame.payloadLength ?? -1,
+      runStart + (frame.payloadAt ?? 0),
       id,
-      frame.expiry,
+      frame.expiry ?? 0,
       priority,
       FRAME_HEADER_LENGTH + frame.frameLength,
     );
@@ -194,8 +188,7 @@ export class NotificationDecoder {
     return failure(Status.ProtocolError, id, FORMAT_OF_COMMAND[command], reason, skip === 0);
   }
 
-  private toResult(record: NotificationRecord, data: Buffer, runStart: number): DecodeResult {
-    if (record.command === Command.Frame) return this.fromFrame(record, data, runStart);
+  private fromTokenAndPayload(record: TokenAndPayloadRecord, data: Buffer, runStart: number): DecodeResult {
     const { tokenLength, tokenAt, payloadLength, payloadAt } = record.body;
     const enhanced = record.command === Command.Enhanced;
     const byteLength = (enhanced ? ENHANCED_HEADER_LENGTH : SIMPLE_HEADER_LENGTH) + U16_LENGTH + tokenLength + payloadLength;
@@ -211,47 +204,6 @@ export class NotificationDecoder {
       Priority.Immediate,
       byteLength,
     );
-  }
-
-  private fromFrame(record: FrameRecord, data: Buffer, runStart: number): DecodeResult {
-    let tokenLength = -1;
-    let tokenAt = 0;
-    let payloadLength = -1;
-    let payloadAt = 0;
-    let id: number | undefined;
-    let expiry = 0;
-    let priority: number = Priority.Immediate;
-    let seen = 0;
-    let duplicate = 0;
-    for (const item of record.body.items) {
-      const bit = 1 << item.itemId;
-      if (seen & bit) duplicate ||= item.itemId;
-      seen |= bit;
-      switch (item.itemId) {
-        case ItemId.Token:
-          tokenLength = item.length;
-          tokenAt = item.at;
-          break;
-        case ItemId.Payload:
-          payloadLength = item.length;
-          payloadAt = item.at;
-          break;
-        case ItemId.Identifier:
-          id = item.value;
-          break;
-        case ItemId.Expiry:
-          expiry = item.value;
-          break;
-        default:
-          priority = item.value;
-      }
-    }
-    if (duplicate) return failure(Status.ProtocolError, id, 'frame', `item ${duplicate} appears twice`, false);
-    if (priority !== Priority.Immediate && priority !== Priority.PowerConserving) {
-      return failure(Status.ProtocolError, id, 'frame', `priority ${priority} is neither 10 nor 5`, false);
-    }
-    const byteLength = FRAME_HEADER_LENGTH + record.body.frameLength;
-    return this.checked('frame', data, tokenLength, runStart + tokenAt, payloadLength, runStart + payloadAt, id, expiry, priority, byteLength);
   }
 
   private checked(

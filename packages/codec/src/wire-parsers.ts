@@ -1,5 +1,6 @@
 import { Parser } from 'binary-parser';
-import { Command, ItemId } from './constants.js';
+import { COMMAND_LENGTH, Command, ItemId, U16_LENGTH, U8_LENGTH } from './constants.js';
+import { itemOrder, type Layout } from './framing.js';
 
 /*
  * binary-parser definitions of every packet. They only ever see bytes whose framing has been
@@ -12,49 +13,11 @@ import { Command, ItemId } from './constants.js';
  * view costs more than parsing the rest of the frame, and most consumers only need a few of them.
  */
 
-/** One command-2 item: offsets for token and payload, the value for the fixed-size items. */
-export interface ItemRecord {
-  itemId: number;
-  length: number;
-  /** Where the data starts (token and payload items). */
-  at: number;
-  /** The value (identifier, expiry and priority items). */
-  value: number;
-}
-
-export interface FrameRecord {
-  command: typeof Command.Frame;
-  body: { frameLength: number; items: ItemRecord[] };
-}
-
+/** Command 0 or 1. */
 export interface TokenAndPayloadRecord {
   command: typeof Command.Enhanced | typeof Command.Simple;
   body: { id?: number; expiry?: number; tokenLength: number; tokenAt: number; payloadLength: number; payloadAt: number };
 }
-
-export type NotificationRecord = FrameRecord | TokenAndPayloadRecord;
-
-const offsetAndSkip = (): Parser => new Parser().saveOffset('at').seek('length');
-
-const item = new Parser()
-  .endianness('big')
-  .uint8('itemId')
-  .uint16('length')
-  .choice('', {
-    tag: 'itemId',
-    choices: {
-      [ItemId.Token]: offsetAndSkip(),
-      [ItemId.Payload]: offsetAndSkip(),
-      [ItemId.Identifier]: new Parser().endianness('big').uint32('value'),
-      [ItemId.Expiry]: new Parser().endianness('big').uint32('value'),
-      [ItemId.Priority]: new Parser().uint8('value'),
-    },
-  });
-
-const frameBody = new Parser()
-  .endianness('big')
-  .uint32('frameLength')
-  .array('items', { type: item, lengthInBytes: 'frameLength' });
 
 const tokenAndPayload = (parser: Parser): Parser =>
   parser
@@ -68,57 +31,69 @@ const tokenAndPayload = (parser: Parser): Parser =>
 const simpleBody = tokenAndPayload(new Parser().endianness('big'));
 const enhancedBody = tokenAndPayload(new Parser().endianness('big').uint32('id').uint32('expiry'));
 
-const notificationPacket = new Parser()
+const tokenAndPayloadPacket = new Parser()
   .endianness('big')
   .uint8('command')
-  .choice('body', {
-    tag: 'command',
-    choices: { [Command.Simple]: simpleBody, [Command.Enhanced]: enhancedBody, [Command.Frame]: frameBody },
-  });
+  .choice('body', { tag: 'command', choices: { [Command.Simple]: simpleBody, [Command.Enhanced]: enhancedBody } });
 
-const notificationStream = new Parser().array('packets', { type: notificationPacket, readUntil: 'eof' });
+const tokenAndPayloadStream = new Parser().array('packets', { type: tokenAndPayloadPacket, readUntil: 'eof' });
 
-/** Items 1-5 in order, as nearly every client writes them: parsed flat, with no item objects. */
-export interface CanonicalFrameRecord {
+/** Parses a run of complete commands 0 and 1; offsets are relative to `bytes`. */
+export function parseTokenAndPayloadPackets(bytes: Buffer): TokenAndPayloadRecord[] {
+  return (tokenAndPayloadStream.parse(bytes) as { packets: TokenAndPayloadRecord[] }).packets;
+}
+
+/** A command-2 frame parsed flat, with no item objects; items the frame lacks stay undefined. */
+export interface FlatFrameRecord {
   frameLength: number;
-  tokenLength: number;
-  tokenAt: number;
-  payloadLength: number;
-  payloadAt: number;
-  id: number;
-  expiry: number;
-  priority: number;
+  tokenLength?: number;
+  tokenAt?: number;
+  payloadLength?: number;
+  payloadAt?: number;
+  id?: number;
+  expiry?: number;
+  priority?: number;
 }
 
-const canonicalFrame = new Parser()
-  .endianness('big')
-  .seek(1) // command byte, known to be 2
-  .uint32('frameLength')
-  .seek(1)
-  .uint16('tokenLength')
-  .saveOffset('tokenAt')
-  .seek('tokenLength')
-  .seek(1)
-  .uint16('payloadLength')
-  .saveOffset('payloadAt')
-  .seek('payloadLength')
-  .seek(3)
-  .uint32('id')
-  .seek(3)
-  .uint32('expiry')
-  .seek(3)
-  .uint8('priority');
-
-const canonicalFrameStream = new Parser().array('frames', { type: canonicalFrame, readUntil: 'eof' });
-
-/** Parses a run of complete frames known to be in canonical layout; offsets are relative to `bytes`. */
-export function parseCanonicalFrames(bytes: Buffer): CanonicalFrameRecord[] {
-  return (canonicalFrameStream.parse(bytes) as { frames: CanonicalFrameRecord[] }).frames;
+/** A flat parser for frames whose items come in `order` (framing has checked ids and fixed sizes, so their lengths are skipped). */
+function flatFrameParser(order: readonly number[]): Parser {
+  let parser = new Parser().endianness('big').seek(COMMAND_LENGTH).uint32('frameLength'); // command byte, known to be 2
+  for (const itemId of order) {
+    parser = parser.seek(U8_LENGTH); // item id
+    switch (itemId) {
+      case ItemId.Token:
+        parser = parser.uint16('tokenLength').saveOffset('tokenAt').seek('tokenLength');
+        break;
+      case ItemId.Payload:
+        parser = parser.uint16('payloadLength').saveOffset('payloadAt').seek('payloadLength');
+        break;
+      case ItemId.Identifier:
+        parser = parser.seek(U16_LENGTH).uint32('id');
+        break;
+      case ItemId.Expiry:
+        parser = parser.seek(U16_LENGTH).uint32('expiry');
+        break;
+      default:
+        parser = parser.seek(U16_LENGTH).uint8('priority');
+    }
+  }
+  return parser;
 }
 
-/** Parses a run of complete, framing-checked packets; offsets are relative to `bytes`. */
-export function parseNotificationPackets(bytes: Buffer): NotificationRecord[] {
-  return (notificationStream.parse(bytes) as { packets: NotificationRecord[] }).packets;
+/**
+ * One compiled stream parser per frame layout, made when first seen: item order does not vary
+ * in practice, and there are only 326 layouts, so the cache stays small even against garbage.
+ */
+const flatFrameStreams = new Map<Layout, Parser>();
+
+/** Parses a run of complete frames that all have `layout`; offsets are relative to `bytes`. */
+export function parseFlatFrames(layout: Layout, bytes: Buffer): FlatFrameRecord[] {
+  let stream = flatFrameStreams.get(layout);
+  if (!stream) {
+    stream = new Parser().array('frames', { type: flatFrameParser(itemOrder(layout)), readUntil: 'eof' });
+    flatFrameStreams.set(layout, stream);
+  }
+  return (stream.parse(bytes) as { frames: FlatFrameRecord[] }).frames;
 }
 
 export interface ErrorResponseRecord {

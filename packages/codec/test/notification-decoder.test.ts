@@ -80,6 +80,36 @@ test('command-2 items in every order of the five', () => {
   }
 });
 
+test('every subset of the five items in every order (all 326 layouts), with defaults for what is missing', () => {
+  const itemFor: Record<number, Buffer> = {
+    1: naive.tokenItem(TOKEN),
+    2: naive.payloadItem(HI_PAYLOAD),
+    3: naive.idItem(78),
+    4: naive.expiryItem(1600000000),
+    5: naive.priorityItem(5),
+  };
+  const orders = subsets([1, 2, 3, 4, 5]).flatMap(permutations);
+  assert.is(orders.length, 326);
+  const frames = orders.map((order) => naive.frame(...order.map((itemId) => itemFor[itemId]!)));
+  const expected = orders.map((order): Partial<PlainResult> => {
+    const has = (itemId: number): boolean => order.includes(itemId);
+    const id = has(3) ? 78 : undefined;
+    if (!has(1)) return { kind: 'error', status: 2, id };
+    if (!has(2)) return { kind: 'error', status: 4, id };
+    return { ...accepted('frame', id, has(4) ? 1600000000 : 0, has(5) ? 5 : 10), payload: HI_PAYLOAD };
+  });
+  const stream = Buffer.concat(frames);
+  assertResults(decodeAll([stream]), expected);
+  assertResults(decodeAll(chunksOf(stream, 50)), expected);
+  // Each layout in a run of its own, and the same layouts again from the parser cache.
+  assertResults(decodeAll(frames), expected);
+  assertResults(decodeAll(frames.flatMap((frame) => [frame, frame])), expected.flatMap((fields) => [fields, fields]));
+});
+
+function subsets(values: number[]): number[][] {
+  return values.reduce<number[][]>((all, value) => [...all, ...all.map((subset) => [...subset, value])], [[]]);
+}
+
 function permutations(values: number[]): number[][] {
   if (values.length <= 1) return [values];
   return values.flatMap((value, index) =>

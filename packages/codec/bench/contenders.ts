@@ -1,0 +1,73 @@
+// The timed loops. Each is its own function so that no call site inside is shared between
+// contenders (shared sites turn polymorphic and would slow both down unfairly).
+import { Buffer } from 'node:buffer';
+import { encodeNotification, encodeNotificationInto, NotificationDecoder, toWireNotification, writeWire, type Notification } from '@apnskit/codec';
+import { BaselineDecoder, baselineEncode, baselineEncodeInto, type BaselineNotification } from './baseline.js';
+import { EXPIRY, FRAME_LENGTH, ID, PAYLOAD, PRIORITY, TOKEN } from './fixtures.js';
+
+export const BATCH_FRAMES = 1024;
+
+export const notification: Notification = { token: TOKEN, payload: PAYLOAD, id: ID, expiry: EXPIRY, priority: PRIORITY };
+export const baselineNotification: BaselineNotification = { token: TOKEN, payload: PAYLOAD, id: ID, expiry: EXPIRY, priority: PRIORITY };
+/** The batch buffer encoders fill frame after frame, starting over when full, as a client would. */
+export const batch = Buffer.alloc(BATCH_FRAMES * FRAME_LENGTH);
+const wire = toWireNotification(notification);
+
+/** Keeps results observable so the work cannot be optimised away. */
+export const sink = { value: 0 };
+
+export function encodeLoop(frames: number): void {
+  let check = 0;
+  for (let index = 0; index < frames; index++) check ^= encodeNotification(notification)[FRAME_LENGTH - 1]!;
+  sink.value ^= check;
+}
+
+export function baselineEncodeLoop(frames: number): void {
+  let check = 0;
+  for (let index = 0; index < frames; index++) check ^= baselineEncode(baselineNotification)[FRAME_LENGTH - 1]!;
+  sink.value ^= check;
+}
+
+export function encodeIntoLoop(frames: number): void {
+  let offset = 0;
+  for (let index = 0; index < frames; index++) {
+    if (offset + FRAME_LENGTH > batch.length) offset = 0;
+    offset += encodeNotificationInto(notification, batch, offset);
+  }
+  sink.value ^= offset;
+}
+
+export function writeWireLoop(frames: number): void {
+  let offset = 0;
+  for (let index = 0; index < frames; index++) {
+    if (offset + FRAME_LENGTH > batch.length) offset = 0;
+    offset = writeWire(wire, batch, offset, 'frame');
+  }
+  sink.value ^= offset;
+}
+
+export function baselineEncodeIntoLoop(frames: number): void {
+  let offset = 0;
+  for (let index = 0; index < frames; index++) {
+    if (offset + FRAME_LENGTH > batch.length) offset = 0;
+    offset = baselineEncodeInto(baselineNotification, batch, offset);
+  }
+  sink.value ^= offset;
+}
+
+/** Decodes every chunk with a fresh NotificationDecoder; returns the number of results. */
+export function decodeLoop(chunks: readonly Buffer[]): number {
+  const decoder = new NotificationDecoder();
+  let count = 0;
+  for (const chunk of chunks) count += decoder.push(chunk).length;
+  sink.value ^= count;
+  return count;
+}
+
+export function baselineDecodeLoop(chunks: readonly Buffer[]): number {
+  const decoder = new BaselineDecoder();
+  let count = 0;
+  for (const chunk of chunks) count += decoder.push(chunk).length;
+  sink.value ^= count;
+  return count;
+}
