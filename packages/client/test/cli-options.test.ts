@@ -175,7 +175,7 @@ output('text: a progress bar only on a terminal and only for long runs, then a s
   text.finish({ ...TOTALS, failed: 2, unconfirmed: 1 }, new Map([['silent close', 1]]));
   assert.match(tty.text, /\r\x1b\[K$/);
   assert.match(stdout.text, /Sent 3 notifications to 127\.0\.0\.1:2195 in 1\.5 s \(2\/s\)/);
-  assert.match(stdout.text, /failed\s+2  \(invalid-token: 1, malformed-token: 1\)/);
+  assert.match(stdout.text, /failed\s+2  \(invalid-token: 1, malformed-token: 1\); 1 unreadable line was not sent/);
   assert.match(stdout.text, /unconfirmed\s+1  \(silent close: 1\)/);
   assert.match(stdout.text, new RegExp(`${TOKEN}  status 8 invalid-token`));
   assert.match(stdout.text, /line 7: malformed-token: device token must be hexadecimal/);

@@ -50,6 +50,9 @@ export function jsonOutput(stdout: Writable): SendOutput {
   };
 }
 
+/** Name of the failure of a tokens-file line that is not a token (never sent). */
+export const MALFORMED_TOKEN = 'malformed-token';
+
 /** Failed tokens listed one by one in the text summary; the rest are only counted. */
 const LISTED_FAILURES = 20;
 /** A run shorter than this gets no progress bar. */
@@ -112,6 +115,8 @@ function summary(
     ['unconfirmed', totals.unconfirmed, breakdown(unconfirmedReasons)],
     ['resent', totals.resent, totals.resent > 0 ? '  (discarded by the gateway after an error, sent again)' : ''],
   ];
+  const malformed = failuresByName.get(MALFORMED_TOKEN) ?? 0;
+  if (malformed > 0) rows[1][2] += `; ${count.format(malformed)} unreadable ${malformed === 1 ? 'line was' : 'lines were'} not sent`;
   const width = Math.max(...rows.map(([, n]) => count.format(n).length));
   const noun = totals.sent === 1 ? 'notification' : 'notifications';
   const lines = [`Sent ${count.format(totals.sent)} ${noun} to ${destination} in ${seconds.toFixed(1)} s (${count.format(rate)}/s)`];

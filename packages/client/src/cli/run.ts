@@ -3,7 +3,7 @@ import { describeConnectionFailure, formatAddress, type ResolvedCredentials } fr
 import { createSender } from '../sender.js';
 import type { SenderReport, UnconfirmedNotification } from '../sender-types.js';
 import type { SendCommand } from './options.js';
-import { jsonOutput, textOutput, type SendOutput, type Writable } from './output.js';
+import { jsonOutput, MALFORMED_TOKEN, textOutput, type SendOutput, type Writable } from './output.js';
 import { commandLineEntries, TokensFile, type TokenEntry } from './tokens.js';
 
 /** How often the progress bar is redrawn. */
@@ -71,7 +71,7 @@ export async function runSend(
       if (stopped) break;
       if (entry.kind === 'malformed') {
         malformed += 1;
-        output.failure({ token: entry.text, status: null, name: 'malformed-token', line: entry.line, reason: entry.reason });
+        output.failure({ token: entry.text, status: null, name: MALFORMED_TOKEN, line: entry.line, reason: entry.reason });
         continue;
       }
       await sender.send({ token: entry.token, payload: command.payload, expiry: command.expiry, priority: command.priority });
