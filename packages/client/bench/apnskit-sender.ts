@@ -2,6 +2,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createSender, type Sender } from '@apnskit/client';
+import { encodedLength } from '@apnskit/codec';
 import { benchToken, benchTokens, PAYLOAD_BYTES } from './fixtures.js';
 import { clock } from './mock-protocol.js';
 import type { MockHost } from './mock-host.js';
@@ -17,13 +18,17 @@ export interface SenderRun {
   readonly externalBytes?: number;
 }
 
-function openSender(host: MockHost): Sender {
+/** The sink never answers the closing probe: do not wait long for it there. */
+const SINK_PROBE_TIMEOUT_MS = 50;
+
+function openSender(host: MockHost, port = host.gateway.port): Sender {
   const { gateway } = host;
   return createSender({
-    address: { host: gateway.host, port: gateway.port },
+    address: { host: gateway.host, port },
     tls: { cert: gateway.clientCert, key: gateway.clientKey, ca: gateway.ca },
     connections: 1,
     format: 'frame',
+    ...(port === gateway.sinkPort ? { probeTimeoutMs: SINK_PROBE_TIMEOUT_MS } : {}),
   });
 }
 
@@ -75,4 +80,23 @@ export async function runSender(host: MockHost, tag: number, count: number, time
   const heapBytes = after.heap - before.heap;
   const externalBytes = after.external - before.external;
   return { elapsedMs, heapBytes, externalBytes, bytesPerRemembered: (heapBytes + externalBytes) / count };
+}
+
+/** The same sends into the byte-counting sink (nothing decodes them): the sender's own speed. */
+export async function runSenderIntoSink(host: MockHost, tag: number, count: number, timeoutMs: number): Promise<number> {
+  await host.resetSink();
+  const sender = openSender(host, host.gateway.sinkPort);
+  const frameBytes = encodedLength({ token: benchToken(WARM_UP_TAG, 0), payload: PAYLOAD_BYTES });
+  await sender.send({ token: benchToken(WARM_UP_TAG, 0), payload: PAYLOAD_BYTES });
+  await host.waitForBytes(frameBytes, timeoutMs);
+  const tokens = benchTokens(tag, count);
+  const reached = host.waitForBytes((1 + count) * frameBytes, timeoutMs);
+  const start = clock();
+  for (let index = 0; index < count; index += 1) {
+    await sender.send({ token: tokens[index], payload: PAYLOAD_BYTES });
+  }
+  const elapsedMs = (await reached) - start;
+  // The sink never answers the probe: the report says unconfirmed, which is right, and unused here.
+  await sender.close();
+  return elapsedMs;
 }

@@ -7,11 +7,11 @@
 import { parseArgs } from 'node:util';
 import { encodedLength } from '@apnskit/codec';
 import { benchToken, PAYLOAD_BYTES } from './fixtures.js';
-import { runSender } from './apnskit-sender.js';
+import { runSender, runSenderIntoSink } from './apnskit-sender.js';
 import { MockHost } from './mock-host.js';
 import { runNodeApn } from './node-apn.js';
-import { runRawSocket } from './raw-socket.js';
-import { formatRate, printTable, printTargets, type ContenderResult } from './report.js';
+import { runRawIntoSink, runRawSocket } from './raw-socket.js';
+import { best, formatRate, printTable, printTargets, type ContenderResult } from './report.js';
 
 const { values } = parseArgs({
   options: {
@@ -57,6 +57,19 @@ try {
   console.log('');
   printTable([ceiling, subject, baseline], ceiling, baseline);
   printTargets(subject, ceiling, baseline, { shareOfCeiling: 0.6, rate: 1_000_000, timesNodeApn: 30 });
+
+  // Where the limit lies: the same two clients into a TLS server that only counts bytes.
+  const rawSink: number[] = [];
+  const senderSink: number[] = [];
+  for (let round = 1; round <= runs; round += 1) {
+    rawSink.push(rate(count, await runRawIntoSink(host, TAGS.raw, count, RUN_TIMEOUT_MS)));
+    senderSink.push(rate(count, await runSenderIntoSink(host, TAGS.sender, count, RUN_TIMEOUT_MS)));
+  }
+  console.log(
+    `\ninto a TLS server that only counts bytes (no decoding, no records), best of ${runs}: ` +
+      `raw socket ${formatRate(best(rawSink))}/s, sender ${formatRate(best(senderSink))}/s ` +
+      `(${((best(senderSink) / best(rawSink)) * 100).toFixed(1)}% of raw)`,
+  );
 
   const held = await runSender(host, TAGS.sender, count, RUN_TIMEOUT_MS, true);
   console.log(

@@ -35,6 +35,17 @@ export class MockHost {
     return reply.at;
   }
 
+  /** Resolves with the wall-clock time at which the byte sink had received `total` bytes. */
+  async waitForBytes(total: number, timeoutMs: number): Promise<number> {
+    const reply = await this.request({ type: 'wait-bytes', total, timeoutMs });
+    if (reply.type !== 'reached') throw new Error(`sink never received ${total} bytes: ${describe(reply)}`);
+    return reply.at;
+  }
+
+  async resetSink(): Promise<void> {
+    await this.request({ type: 'reset-sink' });
+  }
+
   /** Throws when the mock does not hold exactly the given batches of bench tokens. */
   async validate(contender: string, batches: readonly ExpectedBatch[]): Promise<void> {
     const reply = await this.request({ type: 'validate', batches });

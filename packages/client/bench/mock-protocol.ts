@@ -5,6 +5,8 @@ export interface MockReady {
   readonly type: 'ready';
   readonly host: string;
   readonly port: number;
+  /** A TLS server with the mock's certificates that only counts bytes (no decoding, no records). */
+  readonly sinkPort: number;
   readonly ca: string;
   readonly clientCert: string;
   readonly clientKey: string;
@@ -18,8 +20,10 @@ export interface ExpectedBatch {
 
 export type MockRequest =
   | { readonly seq: number; readonly type: 'wait'; readonly total: number; readonly timeoutMs: number }
+  | { readonly seq: number; readonly type: 'wait-bytes'; readonly total: number; readonly timeoutMs: number }
   | { readonly seq: number; readonly type: 'validate'; readonly batches: readonly ExpectedBatch[] }
   | { readonly seq: number; readonly type: 'reset' }
+  | { readonly seq: number; readonly type: 'reset-sink' }
   | { readonly seq: number; readonly type: 'close' };
 
 export type MockReply =

@@ -3,6 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { parentPort } from 'node:worker_threads';
 import { createMockServer } from '@apnskit/mock-server';
 import { expectedTokenSet, PAYLOAD_OBJECT } from './fixtures.js';
+import { ByteSink } from './sink.js';
 import { clock, type ExpectedBatch, type MockReply, type MockRequest } from './mock-protocol.js';
 
 /** Every this-many recorded notifications, the payload is checked byte for byte (as JSON). */
@@ -11,6 +12,7 @@ const PAYLOAD_SAMPLE_STEP = 997;
 if (!parentPort) throw new Error('mock-worker.js runs as a worker thread of client.bench.js');
 const port = parentPort;
 const mock = await createMockServer({ gatewayPort: 0, feedbackPort: 0 });
+const sink = await ByteSink.start(mock.certs, mock.host);
 
 port.on('message', (request: MockRequest) => {
   handle(request).then(
@@ -22,6 +24,7 @@ port.postMessage({
   type: 'ready',
   host: mock.host,
   port: mock.gateway.port,
+  sinkPort: sink.port,
   ca: mock.certs.ca.toString(),
   clientCert: mock.certs.clientCert.toString(),
   clientKey: mock.certs.clientKey.toString(),
@@ -32,12 +35,18 @@ async function handle(request: MockRequest): Promise<MockReply> {
     case 'wait':
       await mock.waitForNotifications(request.total, { timeoutMs: request.timeoutMs });
       return { seq: request.seq, type: 'reached', at: clock() };
+    case 'wait-bytes':
+      return { seq: request.seq, type: 'reached', at: await sink.waitFor(request.total, request.timeoutMs) };
+    case 'reset-sink':
+      sink.reset();
+      return { seq: request.seq, type: 'done' };
     case 'validate':
       return { seq: request.seq, type: 'validated', problems: validate(request.batches) };
     case 'reset':
       mock.reset();
       return { seq: request.seq, type: 'done' };
     case 'close':
+      sink.close();
       await mock.close();
       port.close();
       return { seq: request.seq, type: 'done' };

@@ -28,11 +28,11 @@ export function encodeBatches(tokens: readonly Buffer[]): Buffer[] {
   return batches;
 }
 
-export async function connectRaw(host: MockHost): Promise<tls.TLSSocket> {
+export async function connectRaw(host: MockHost, port: number): Promise<tls.TLSSocket> {
   const { gateway } = host;
   const socket = tls.connect({
     host: gateway.host,
-    port: gateway.port,
+    port,
     ca: gateway.ca,
     cert: gateway.clientCert,
     key: gateway.clientKey,
@@ -44,7 +44,7 @@ export async function connectRaw(host: MockHost): Promise<tls.TLSSocket> {
 /** Milliseconds from the first write until the mock recorded the last of `count` notifications. */
 export async function runRawSocket(host: MockHost, tag: number, count: number, timeoutMs: number): Promise<number> {
   const batches = encodeBatches(benchTokens(tag, count));
-  const socket = await connectRaw(host);
+  const socket = await connectRaw(host, host.gateway.port);
   const reached = host.waitFor(count, timeoutMs);
   const start = clock();
   for (const batch of batches) {
@@ -55,5 +55,21 @@ export async function runRawSocket(host: MockHost, tag: number, count: number, t
   await once(socket, 'close');
   await host.validate('raw socket', [{ tag, count }]);
   await host.reset();
+  return elapsedMs;
+}
+
+/** The same writes into the byte-counting sink: what TLS alone allows, with no mock decoding. */
+export async function runRawIntoSink(host: MockHost, tag: number, count: number, timeoutMs: number): Promise<number> {
+  const batches = encodeBatches(benchTokens(tag, count));
+  const total = batches.reduce((sum, batch) => sum + batch.length, 0);
+  await host.resetSink();
+  const socket = await connectRaw(host, host.gateway.sinkPort);
+  const reached = host.waitForBytes(total, timeoutMs);
+  const start = clock();
+  for (const batch of batches) {
+    if (!socket.write(batch)) await once(socket, 'drain');
+  }
+  const elapsedMs = (await reached) - start;
+  socket.destroy();
   return elapsedMs;
 }

@@ -1,0 +1,68 @@
+// A TLS server with the mock's certificates that only counts the bytes it receives: what a
+// client can push through TLS on this machine when nothing decodes or records the frames.
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:tls';
+import type { MockCertificates } from '@apnskit/mock-server';
+import { clock } from './mock-protocol.js';
+
+interface ByteWaiter {
+  readonly total: number;
+  readonly resolve: (at: number) => void;
+}
+
+export class ByteSink {
+  received = 0;
+  private waiter: ByteWaiter | undefined;
+
+  private constructor(readonly server: Server) {}
+
+  static async start(certs: MockCertificates, host: string): Promise<ByteSink> {
+    const server = createServer({ key: certs.serverKey, cert: certs.serverCert, ca: certs.ca, requestCert: true, rejectUnauthorized: true });
+    const sink = new ByteSink(server);
+    server.on('secureConnection', (socket) => {
+      socket.on('data', (chunk: Buffer) => sink.count(chunk.length));
+      socket.on('error', () => socket.destroy());
+    });
+    server.listen(0, host);
+    await once(server, 'listening');
+    return sink;
+  }
+
+  get port(): number {
+    const address = this.server.address();
+    return typeof address === 'object' && address ? address.port : 0;
+  }
+
+  /** Resolves with the wall-clock time at which `total` bytes had arrived since the last reset. */
+  waitFor(total: number, timeoutMs: number): Promise<number> {
+    if (this.received >= total) return Promise.resolve(clock());
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`sink got ${this.received} of ${total} bytes in ${timeoutMs} ms`)), timeoutMs);
+      this.waiter = {
+        total,
+        resolve: (at) => {
+          clearTimeout(timer);
+          resolve(at);
+        },
+      };
+    });
+  }
+
+  reset(): void {
+    this.received = 0;
+    this.waiter = undefined;
+  }
+
+  close(): void {
+    this.server.close();
+  }
+
+  private count(bytes: number): void {
+    this.received += bytes;
+    const waiter = this.waiter;
+    if (waiter && this.received >= waiter.total) {
+      this.waiter = undefined;
+      waiter.resolve(clock());
+    }
+  }
+}
