@@ -64,7 +64,7 @@ async function rawCeiling(): Promise<number> {
 async function reader(): Promise<number> {
   let count = 0;
   let lastIndex = -1;
-  for await (const entry of feedback(address, credentials)) {
+  for await (const entry of feedback(address, credentials, { highWaterMark: Number(process.env.HWM ?? 4096) })) {
     lastIndex = parseInt(entry.token.slice(-8), 16);
     count++;
   }

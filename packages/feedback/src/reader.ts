@@ -1,15 +1,10 @@
 import { parseAddress, resolveCredentials, type Address, type ApnsTlsOptions, type ResolvedCredentials } from '@apnskit/tls';
 import { FEEDBACK_PORT } from './addresses.js';
-import { FeedbackConnection, type ConnectionSettings, type FeedbackEndReason } from './connection.js';
+import type { ConnectionSettings } from './connection.js';
 import { ApnsFeedbackError } from './errors.js';
+import { FeedbackIterator, type FeedbackEntry, type FeedbackReadState, type MutableReadState } from './iterator.js';
 
-/** One device whose app is gone, as the feedback service listed it. */
-export interface FeedbackEntry {
-  /** Device token, lowercase hex. */
-  readonly token: string;
-  /** When Apple saw the app gone (second precision). */
-  readonly timestamp: Date;
-}
+export type { FeedbackEntry, FeedbackReadState } from './iterator.js';
 
 export interface FeedbackOptions {
   /** Ends the read when no byte arrives for this long (servers were seen to hold the connection open). Default 10000. */
@@ -24,14 +19,6 @@ export interface FeedbackOptions {
   readonly maxTokenLength?: number;
 }
 
-/** What a finished read did; filled in as it goes. */
-export interface FeedbackReadState {
-  /** Tuples delivered so far. */
-  readonly received: number;
-  /** How the read ended: the server closed, or the idle timeout; undefined while running or after an error or early stop. */
-  readonly endReason: FeedbackEndReason | undefined;
-}
-
 /** A single-use, lazy read of the feedback list: connects on the first `next()`. */
 export interface FeedbackReader extends AsyncIterable<FeedbackEntry> {
   readonly state: FeedbackReadState;
@@ -42,7 +29,6 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 export const DEFAULT_HIGH_WATER_MARK = 4096;
 const DEFAULT_MAX_TOKEN_LENGTH = 32;
 const MAX_TIMEOUT_MS = 2_147_483_647;
-const MS_PER_SECOND = 1000;
 
 /**
  * Reads the feedback list as an async iterable of `{ token, timestamp }`, tuple by tuple as they
@@ -58,7 +44,7 @@ export function feedback(
   const target = typeof address === 'string' ? parseAddress(address, FEEDBACK_PORT) : checkAddress(address);
   const settings = checkOptions(options);
   const credentials = resolveCredentials(tlsOptions);
-  const state = { received: 0, endReason: undefined as FeedbackEndReason | undefined };
+  const state: MutableReadState = { received: 0, endReason: undefined };
   let started = false;
   return {
     state,
@@ -70,54 +56,9 @@ export function feedback(
         );
       }
       started = true;
-      return read(target, credentials, settings, options.signal, state);
+      return new FeedbackIterator(target, credentials, settings, options.signal, state);
     },
   };
-}
-
-async function* read(
-  address: Address,
-  credentials: ResolvedCredentials,
-  settings: ConnectionSettings,
-  signal: AbortSignal | undefined,
-  state: { received: number; endReason: FeedbackEndReason | undefined },
-): AsyncGenerator<FeedbackEntry, void, undefined> {
-  if (signal?.aborted) throw abortError(signal, 0);
-  const connection = new FeedbackConnection(address, credentials.connectOptions, settings);
-  let aborted = false;
-  const onAbort = (): void => {
-    aborted = true;
-    connection.close();
-  };
-  signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    for (;;) {
-      if (aborted) throw abortError(signal!, state.received);
-      const tuple = connection.take();
-      if (tuple) {
-        state.received++;
-        yield { token: tuple.token.toString('hex'), timestamp: new Date(tuple.timestamp * MS_PER_SECOND) };
-        continue;
-      }
-      if (connection.finished) {
-        if (connection.failure) throw withReceived(connection.failure, state.received);
-        state.endReason = connection.endReason;
-        return;
-      }
-      await connection.waitForData();
-    }
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-    connection.close();
-  }
-}
-
-function withReceived(error: ApnsFeedbackError, received: number): ApnsFeedbackError {
-  return new ApnsFeedbackError(error.code, error.message, { received, failure: error.failure, cause: error.cause });
-}
-
-function abortError(signal: AbortSignal, received: number): ApnsFeedbackError {
-  return new ApnsFeedbackError('APNS_ERR_FEEDBACK_ABORTED', `feedback read aborted after ${received} tuples`, { received, cause: signal.reason });
 }
 
 function checkAddress(address: Address): Address {

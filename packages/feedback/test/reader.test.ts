@@ -5,7 +5,7 @@ import { createSecureContext, TLSSocket } from 'node:tls';
 import { once } from 'node:events';
 import { resolveCredentials } from '@apnskit/tls';
 import { TestCertificateAuthority } from '@apnskit/tls/testing';
-import { ApnsFeedbackError, feedback, isApnsFeedbackError, readFeedback, type FeedbackEntry } from '../src/index.js';
+import { ApnsFeedbackError, devAddress, feedback, isApnsFeedbackError, prodAddress, readFeedback, type FeedbackEntry } from '../src/index.js';
 import { delay, drain, fakeServer, pki, seededBytes, tokenHex, tupleBytes, tuples } from './helpers.js';
 
 function expectEntries(entries: FeedbackEntry[], count: number, from = 0): void {
@@ -358,6 +358,26 @@ test('a connection reset after data is APNS_ERR_FEEDBACK_CONNECTION_LOST, after 
     for (const raw of raws) raw.destroy();
     await new Promise((resolve) => server.close(resolve));
   }
+});
+
+test('next() calls made without awaiting each get their own tuple, in order', async () => {
+  const server = await fakeServer((socket) => setTimeout(() => socket.end(tuples(3)), 30));
+  try {
+    const iterator = feedback(server.address, pki().credentials)[Symbol.asyncIterator]();
+    const results = await Promise.all([iterator.next(), iterator.next(), iterator.next(), iterator.next()]);
+    assert.equal(results.map((result) => result.value?.token), [tokenHex(0), tokenHex(1), tokenHex(2), undefined]);
+    assert.is(results[3].done, true);
+    assert.is((await iterator.next()).done, true, 'stays done');
+    assert.is((await iterator.return!()).done, true);
+  } finally {
+    await server.close();
+  }
+});
+
+test('devAddress and prodAddress are the feedback service, port 2196', () => {
+  assert.equal(devAddress(), { host: 'feedback.sandbox.push.apple.com', port: 2196 });
+  assert.equal(prodAddress(), { host: 'feedback.push.apple.com', port: 2196 });
+  assert.is.not(devAddress(), devAddress(), 'a fresh object each call');
 });
 
 test('a reader is single-use and lazy; options are checked at once', async () => {
