@@ -16,7 +16,11 @@ const sink = await ByteSink.start(mock.certs, mock.host);
 
 port.on('message', (request: MockRequest) => {
   handle(request).then(
-    (reply) => port.postMessage(reply),
+    (reply) => {
+      port.postMessage(reply);
+      // After the reply, or the bench would wait for it forever.
+      if (request.type === 'close') port.close();
+    },
     (error: unknown) => port.postMessage({ seq: request.seq, type: 'failed', message: String(error) } satisfies MockReply),
   );
 });
@@ -48,7 +52,6 @@ async function handle(request: MockRequest): Promise<MockReply> {
     case 'close':
       sink.close();
       await mock.close();
-      port.close();
       return { seq: request.seq, type: 'done' };
   }
 }
