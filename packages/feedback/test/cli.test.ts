@@ -120,6 +120,7 @@ test('usage and credential errors: exit 2 with what to fix', async () => {
     [['--address', server(), ...pem(), '--timeout', 'soon'], /--timeout must be a whole number/],
     [['--address', server(), '--pfx', '/nonexistent/push.p12'], /pfx file not found: \/nonexistent\/push.p12/],
     [['--address', server(), '--bogus'], /Unknown option '--bogus'[\s\S]*Run "apns-feedback --help" for usage/],
+    [['--address', server(), ...pem(), '--passphrase', 'echoed-secret', '--timeout', 'echoed-secret'], /--timeout must be a whole number from 1 to 2147483647, got "<redacted>"/],
     [['--sandbox', '--cert', mock.certs.paths.productionCert, '--key', mock.certs.paths.productionKey], /APNS_ERR_TLS_WRONG_ENVIRONMENT/],
   ];
   for (const [args, message] of cases) {
@@ -175,6 +176,7 @@ test('no passphrase appears in any output of this suite', () => {
   assert.ok(outputs.length > 10);
   assert.not.match(all, mock.certs.p12Passphrase);
   assert.not.match(all, 'Wr0ng-Passphrase-On-The-Command-Line');
+  assert.not.match(all, 'echoed-secret');
   assert.not.match(all, 'PRIVATE KEY');
 });
 

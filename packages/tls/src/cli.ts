@@ -156,10 +156,29 @@ export function exitCodeFor(error: unknown): number {
   return error instanceof UsageError || error instanceof ApnsTlsError ? USAGE_EXIT_CODE : 1;
 }
 
-/** The line a CLI prints on stderr for an error: `program: message`, plus a pointer to --help for usage errors. */
-export function formatCliError(program: string, error: unknown): string {
+/**
+ * The line a CLI prints on stderr for an error: `program: message`, plus a pointer to --help for
+ * usage errors. `secrets` (see `secretsOf`) are replaced by `<redacted>` should any message echo one.
+ */
+export function formatCliError(program: string, error: unknown, secrets: readonly string[] = []): string {
   const message = error instanceof Error ? error.message : String(error);
   const code = error instanceof ApnsTlsError ? ` [${error.code}]` : '';
   const help = error instanceof UsageError ? `\nRun "${program} --help" for usage.` : '';
-  return `${program}: ${message}${code}${help}\n`;
+  return redactAll(`${program}: ${message}${code}${help}\n`, secrets);
+}
+
+/** Passphrases a command line carries: `--passphrase X`, `--passphrase=X` and APNS_PASSPHRASE. */
+export function secretsOf(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): string[] {
+  const secrets: string[] = [];
+  argv.forEach((arg, index) => {
+    if (arg === '--passphrase' && index + 1 < argv.length) secrets.push(argv[index + 1]);
+    else if (arg.startsWith('--passphrase=')) secrets.push(arg.slice('--passphrase='.length));
+  });
+  const fromEnv = env[PASSPHRASE_ENV];
+  if (fromEnv) secrets.push(fromEnv);
+  return secrets.filter((secret) => secret.length > 0);
+}
+
+function redactAll(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((redacted, secret) => redacted.split(secret).join('<redacted>'), text);
 }

@@ -23,6 +23,7 @@ export {
   integerFlag,
   exitCodeFor,
   formatCliError,
+  secretsOf,
   UsageError,
   COMMON_FLAGS,
   USAGE_EXIT_CODE,

@@ -9,6 +9,7 @@ import {
   formatHelp,
   integerFlag,
   parseCommonFlags,
+  secretsOf,
   UsageError,
   type ParsedCommandLine,
   type ParseCommandLineOptions,
@@ -119,6 +120,22 @@ test('exit codes and error lines', () => {
     'apns-x: pfx file not found [APNS_ERR_TLS_FILE_NOT_FOUND]\n',
   );
   assert.is(formatCliError('apns-x', 'plain'), 'apns-x: plain\n');
+});
+
+test('secrets from the command line and the environment are redacted from error lines', () => {
+  const argv = ['--address', 'h:1', '--passphrase', 'flag-secret', '--passphrase=inline-secret', '--timeout', 'flag-secret', '--passphrase'];
+  const secrets = secretsOf(argv, { APNS_PASSPHRASE: 'env-secret' });
+  assert.equal(secrets, ['flag-secret', 'inline-secret', 'env-secret']);
+  const line = formatCliError('apns-x', new UsageError('--timeout must be a whole number, got "flag-secret" (env-secret, inline-secret)'), secrets);
+  assert.is(line, 'apns-x: --timeout must be a whole number, got "<redacted>" (<redacted>, <redacted>)\nRun "apns-x --help" for usage.\n');
+  assert.equal(secretsOf(['--passphrase='], {}), []);
+  const saved = process.env.APNS_PASSPHRASE;
+  delete process.env.APNS_PASSPHRASE;
+  try {
+    assert.equal(secretsOf([]), []);
+  } finally {
+    if (saved !== undefined) process.env.APNS_PASSPHRASE = saved;
+  }
 });
 
 test('formatHelp aligns the flag column and lists examples', () => {

@@ -8,6 +8,7 @@ import {
   formatHelp,
   integerFlag,
   parseCommonFlags,
+  secretsOf,
 } from '@apnskit/tls';
 import { devAddress, FEEDBACK_PORT, prodAddress } from '../addresses.js';
 import { feedback, DEFAULT_IDLE_TIMEOUT_MS, type FeedbackEntry } from '../reader.js';
@@ -80,7 +81,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (!json) io.stderr.write(`${PROGRAM}: ${reader.state.received} tokens read from ${formatAddress(address)}\n`);
     return 0;
   } catch (error) {
-    io.stderr.write(formatCliError(PROGRAM, error));
+    io.stderr.write(formatCliError(PROGRAM, error, secretsOf(argv, io.env)));
     return exitCodeFor(error);
   }
 }
