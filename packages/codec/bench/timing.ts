@@ -1,12 +1,14 @@
 // Timing: warm-up rounds, then measured rounds taken in turn across every contender of a group,
-// so a burst of load from elsewhere on the machine hits them alike; the median rate is reported.
+// so load from elsewhere on the machine hits them alike. Each round is timed twice: by the
+// process's CPU time (what the code costs, steady on a shared machine) and by the wall clock.
 
 export interface Measurement {
-  /** Operations (frames) per second, median of the rounds. */
+  /** Frames per CPU-second of this process, median of the rounds. */
+  readonly perCpuSecond: number;
+  /** Frames per wall-clock second, median of the rounds. */
   readonly perSecond: number;
-  /** Best round: what the machine gives when nothing else runs. */
-  readonly best: number;
-  readonly rounds: readonly number[];
+  /** Best wall-clock round. */
+  readonly bestPerSecond: number;
 }
 
 export interface TimingOptions {
@@ -22,19 +24,30 @@ export function measureGroup<Name extends string>(
 ): Record<Name, Measurement> {
   const names = Object.keys(contenders) as Name[];
   for (let index = 0; index < options.warmupRounds; index++) for (const name of names) contenders[name]();
-  const rates = new Map<Name, number[]>(names.map((name) => [name, []]));
+  const cpuRates = new Map<Name, number[]>(names.map((name) => [name, []]));
+  const wallRates = new Map<Name, number[]>(names.map((name) => [name, []]));
   for (let index = 0; index < options.rounds; index++) {
     for (const name of names) {
-      const start = process.hrtime.bigint();
+      const cpuStart = process.cpuUsage();
+      const wallStart = process.hrtime.bigint();
       contenders[name]();
-      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      rates.get(name)!.push(operations / seconds);
+      const wallSeconds = Number(process.hrtime.bigint() - wallStart) / 1e9;
+      const cpu = process.cpuUsage(cpuStart);
+      cpuRates.get(name)!.push(operations / ((cpu.user + cpu.system) / 1e6));
+      wallRates.get(name)!.push(operations / wallSeconds);
     }
   }
-  return Object.fromEntries(names.map((name) => [name, summarise(rates.get(name)!)])) as Record<Name, Measurement>;
+  const summary = (name: Name): Measurement => {
+    const wall = sorted(wallRates.get(name)!);
+    return { perCpuSecond: median(sorted(cpuRates.get(name)!)), perSecond: median(wall), bestPerSecond: wall[wall.length - 1]! };
+  };
+  return Object.fromEntries(names.map((name) => [name, summary(name)])) as Record<Name, Measurement>;
 }
 
-function summarise(rates: number[]): Measurement {
-  const sorted = [...rates].sort((a, b) => a - b);
-  return { perSecond: sorted[Math.floor(sorted.length / 2)]!, best: sorted[sorted.length - 1]!, rounds: rates };
+function sorted(values: readonly number[]): number[] {
+  return [...values].sort((a, b) => a - b);
+}
+
+function median(values: readonly number[]): number {
+  return values[Math.floor(values.length / 2)]!;
 }

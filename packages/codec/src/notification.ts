@@ -43,15 +43,16 @@ export function toWireNotification(notification: Notification, options?: EncodeO
   }
   return {
     token: tokenBytes(notification.token),
-    payload: payloadBytes(notification.payload, options?.payloadLimit ?? PayloadLimit.Default),
+    // The default limit is known to be valid: only a caller's limit needs checking.
+    payload: payloadBytes(notification.payload, options === undefined ? PayloadLimit.Default : checkPayloadLimit(options.payloadLimit ?? PayloadLimit.Default)),
     id: checkIdentifier(notification.id ?? 0),
     expiry: expirySeconds(notification.expiry ?? 0),
     priority: checkPriority(notification.priority ?? Priority.Immediate),
   };
 }
 
-export function payloadBytes(payload: Notification['payload'], limit: number): Uint8Array {
-  checkPayloadLimit(limit);
+/** The payload's bytes, checked against `limit` (itself already checked). */
+function payloadBytes(payload: Notification['payload'], limit: number): Uint8Array {
   let bytes: Uint8Array;
   if (payload instanceof Uint8Array) bytes = payload;
   else if (typeof payload === 'string') bytes = Buffer.from(payload, 'utf8');
@@ -102,7 +103,7 @@ export function checkIdentifier(id: number): number {
 }
 
 export function expirySeconds(expiry: number | Date): number {
-  const seconds = expiry instanceof Date ? Math.floor(expiry.getTime() / 1000) : expiry;
+  const seconds = typeof expiry === 'number' ? expiry : expiry instanceof Date ? Math.floor(expiry.getTime() / 1000) : expiry;
   if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_U32) {
     throw new ApnsCodecError(
       'APNS_ERR_INVALID_EXPIRY',

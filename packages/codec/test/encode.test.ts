@@ -115,6 +115,7 @@ test('payload limits the wire cannot carry are refused as options', () => {
   for (const payloadLimit of [0, -1, 1.5, 65536, Number.NaN]) {
     throwsCode(() => encodeNotification(base, 'frame', { payloadLimit }), 'APNS_ERR_INVALID_OPTION', /payload limit must be an integer from 1 to 65535/);
   }
+  assert.equal(encodeNotification(base, 'frame', {}), encodeNotification(base));
   const largest = 'x'.repeat(65535);
   assert.is(encodeNotification({ ...base, payload: largest }, 'simple', { payloadLimit: 65535 }).length, 1 + 2 + 32 + 2 + 65535);
 });
@@ -123,7 +124,7 @@ test('bad identifiers, expiries and priorities', () => {
   for (const id of [-1, 2 ** 32, 1.5, Number.NaN, '1' as unknown as number]) {
     throwsCode(() => encodeNotification({ ...base, id }), 'APNS_ERR_INVALID_IDENTIFIER', /id must be an integer from 0 to 4294967295/);
   }
-  for (const expiry of [-1, 2 ** 32, 0.5, new Date(Number.NaN), new Date(-5000), new Date(2 ** 32 * 1000)]) {
+  for (const expiry of [-1, 2 ** 32, 0.5, '60' as unknown as number, new Date(Number.NaN), new Date(-5000), new Date(2 ** 32 * 1000)]) {
     throwsCode(() => encodeNotification({ ...base, expiry }), 'APNS_ERR_INVALID_EXPIRY', /expiry must be UNIX seconds/);
   }
   for (const priority of [0, 1, 9, 11, '10' as unknown as 10]) {
