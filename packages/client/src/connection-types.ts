@@ -13,8 +13,8 @@ export interface SentMessage {
   readonly frame: Buffer;
   /** True when an earlier write may have reached Apple (after a silent close). */
   readonly possiblyDelivered: boolean;
-  /** How many times it was written, on any connection. */
-  readonly attempts: number;
+  /** How many times the managed sender resent it after its fate was left unknown (0 on a plain connection). */
+  readonly retries: number;
 }
 
 /** Apple's error response, read against the sent window. */

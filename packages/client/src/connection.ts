@@ -4,7 +4,7 @@ import type { ResolvedCredentials } from '@apnskit/tls';
 import type { Address } from './address.js';
 import type { ConnectionHandlers, ConnectionOptions } from './connection-types.js';
 import { ApnsClientError, integerOption, invalidOption } from './errors.js';
-import { ATTEMPTS_MASK, FrameQueue, POSSIBLY_DELIVERED, type FrameChunk } from './frame-queue.js';
+import { FrameQueue, type FrameChunk } from './frame-queue.js';
 import { patchIdentifier } from './frames.js';
 import { identifierOf, MAX_IDENTIFIER } from './identifiers.js';
 import { reportError, reportInactive } from './connection-report.js';
@@ -202,11 +202,9 @@ export class Connection {
     const { buffer, starts, marks } = chunk;
     for (let index = 0; index < chunk.count; index += 1) {
       const start = starts[index];
-      const mark = marks[index];
-      const attempts = Math.min((mark & ATTEMPTS_MASK) + 1, ATTEMPTS_MASK);
       patchIdentifier(buffer, start, identifierOf(this.nextSequence));
       this.nextSequence += 1;
-      this.window.push(buffer, start, chunk.lengthOf(index), (mark & POSSIBLY_DELIVERED) | attempts, now);
+      this.window.push(buffer, start, chunk.lengthOf(index), marks[index], now);
     }
     socket.write(chunk.used === buffer.length ? buffer : buffer.subarray(0, chunk.used));
   }

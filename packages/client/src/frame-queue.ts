@@ -12,8 +12,8 @@ import { fastFrameLength, fastPayload, PayloadCache, writeFastFrame } from './fa
 export const CHUNK_BYTES = 128 * 1024;
 /** The smallest frame the client writes (a simple-format frame, 32-byte token, 1-byte payload). */
 const MIN_FRAME_BYTES = 38;
-/** Low bits of a frame's mark: how many times it was written already. */
-export const ATTEMPTS_MASK = 0x7f;
+/** Low bits of a frame's mark: how many times it was resent with its fate unknown (charged against the retry limit). */
+export const RETRIES_MASK = 0x7f;
 /** High bit of a frame's mark: an earlier copy may have been delivered (silent close). */
 export const POSSIBLY_DELIVERED = 0x80;
 

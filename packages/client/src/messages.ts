@@ -1,6 +1,6 @@
 import { identifierOf } from './identifiers.js';
 import { describeFrame } from './frames.js';
-import { ATTEMPTS_MASK, POSSIBLY_DELIVERED, type FrameQueue } from './frame-queue.js';
+import { RETRIES_MASK, POSSIBLY_DELIVERED, type FrameQueue } from './frame-queue.js';
 import type { SentWindow } from './sent-window.js';
 import type { SentMessage } from './connection-types.js';
 
@@ -15,7 +15,7 @@ export function windowMessages(window: SentWindow, from: number, to: number, pos
       notification: describeFrame(frame),
       frame,
       possiblyDelivered: possiblyDelivered || (mark & POSSIBLY_DELIVERED) !== 0,
-      attempts: mark & ATTEMPTS_MASK,
+      retries: mark & RETRIES_MASK,
     });
   }
   return messages;
@@ -30,7 +30,7 @@ export function queuedMessages(queue: FrameQueue): SentMessage[] {
       notification: describeFrame(frame),
       frame,
       possiblyDelivered: (mark & POSSIBLY_DELIVERED) !== 0,
-      attempts: mark & ATTEMPTS_MASK,
+      retries: mark & RETRIES_MASK,
     });
   }
   return messages;

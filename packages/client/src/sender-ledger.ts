@@ -1,5 +1,5 @@
 import type { ErrorResponse } from '@apnskit/codec';
-import { ATTEMPTS_MASK, FrameQueue, POSSIBLY_DELIVERED } from './frame-queue.js';
+import { FrameQueue, POSSIBLY_DELIVERED, RETRIES_MASK } from './frame-queue.js';
 import { describeFrame, type SentNotification } from './frames.js';
 import type { SentWindow } from './sent-window.js';
 import type { Settlement } from './settlement.js';
@@ -72,7 +72,8 @@ export class Ledger {
         continue;
       }
       if (possibly && (mark & POSSIBLY_DELIVERED) === 0) duplicates += 1;
-      resend.appendFrame(frame, possibly ? mark | POSSIBLY_DELIVERED : mark);
+      // Only a resend of unknown fate is charged: frames Apple discarded for another's failure were never processed.
+      resend.appendFrame(frame, possibly ? (mark | POSSIBLY_DELIVERED) + 1 : mark);
     }
     if (resend.count > 0) {
       this.resent += resend.count;
@@ -110,7 +111,7 @@ export class Ledger {
   private giveUpReason(mark: number, possibly: boolean, probeTimedOut: boolean): UnconfirmedReason | undefined {
     if (possibly && probeTimedOut) return 'probe-timeout';
     if (possibly && this.policy.silentClose === 'unconfirmed') return 'silent-close';
-    if ((mark & ATTEMPTS_MASK) > this.policy.maxRetries) return 'retry-limit';
+    if (possibly && (mark & RETRIES_MASK) >= this.policy.maxRetries) return 'retry-limit';
     return undefined;
   }
 

@@ -16,9 +16,13 @@ export interface SenderOptions {
   readonly format?: NotificationFormat;
   /** Largest payload in bytes (default 2048). */
   readonly payloadLimit?: number;
-  /** send() waits while this many notifications are queued in the process (default 65 536). */
+  /** send() waits while this many notifications are queued in the process (default 8192; a lower mark lets socket events run between bursts of sends). */
   readonly highWaterMark?: number;
-  /** Times one notification may be written again after its first write (default 3). */
+  /**
+   * Times one notification may be resent after its fate was left unknown (silent close, reset,
+   * unplaceable answer; default 3). Resending what Apple discarded because another notification
+   * failed is not charged: Apple said it never processed those, and every answer settles at least one.
+   */
   readonly maxRetries?: number;
   /** Consecutive failed connection attempts before the sender gives up (default 10). */
   readonly reconnectLimit?: number;

@@ -56,7 +56,7 @@ export class Sender extends EventEmitter<SenderEvents> {
     this.poolSize = integerOption('connections', options.connections, 1, 1, 1024);
     this.format = options.format ?? 'frame';
     this.payloadLimit = integerOption('payloadLimit', options.payloadLimit, PayloadLimit.Default, 1, 0xffff);
-    this.highWaterMark = integerOption('highWaterMark', options.highWaterMark, 65_536, 1);
+    this.highWaterMark = integerOption('highWaterMark', options.highWaterMark, 8192, 1);
     this.reconnectLimit = integerOption('reconnectLimit', options.reconnectLimit, 10, 0);
     this.backoffInitialMs = integerOption('backoff.initialMs', options.backoff?.initialMs, 100, 0);
     this.backoffMaxMs = integerOption('backoff.maxMs', options.backoff?.maxMs, 5000, 0);

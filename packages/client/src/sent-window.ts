@@ -14,7 +14,8 @@ export const DEFAULT_WINDOW: WindowLimits = Object.freeze({
   maxBytes: 256 * 1024 * 1024,
 });
 
-const INITIAL_CAPACITY = 1024;
+/** Slots allocated up front (about 280 KB); the ring doubles from there up to maxCount. */
+const INITIAL_CAPACITY = 16_384;
 
 /**
  * Ring buffer of written frames in sequence order. Each entry is a slice of the batch buffer it
@@ -116,25 +117,20 @@ export class SentWindow {
   private grow(): void {
     const capacity = Math.min(this.buffers.length * 2, this.limits.maxCount);
     if (capacity <= this.buffers.length) return;
-    const order = (from: number): number => (this.head + from) % this.buffers.length;
-    const buffers = new Array<Buffer | undefined>(capacity).fill(undefined);
-    const starts = new Uint32Array(capacity);
-    const lengths = new Uint32Array(capacity);
-    const marks = new Uint8Array(capacity);
-    const sentAt = new Float64Array(capacity);
-    for (let index = 0; index < this.size; index += 1) {
-      const slot = order(index);
-      buffers[index] = this.buffers[slot];
-      starts[index] = this.starts[slot];
-      lengths[index] = this.lengths[slot];
-      marks[index] = this.marks[slot];
-      sentAt[index] = this.sentAt[slot];
-    }
-    this.buffers = buffers;
-    this.starts = starts;
-    this.lengths = lengths;
-    this.marks = marks;
-    this.sentAt = sentAt;
+    // The ring is full: its entries run from head to the end, then from 0 to head.
+    const head = this.head;
+    this.buffers = this.buffers.slice(head).concat(this.buffers.slice(0, head), new Array<Buffer | undefined>(capacity - this.size).fill(undefined));
+    this.starts = unrolled(this.starts, new Uint32Array(capacity), head);
+    this.lengths = unrolled(this.lengths, new Uint32Array(capacity), head);
+    this.marks = unrolled(this.marks, new Uint8Array(capacity), head);
+    this.sentAt = unrolled(this.sentAt, new Float64Array(capacity), head);
     this.head = 0;
   }
+}
+
+/** Copies a full ring into `target` in order, oldest first. */
+function unrolled<T extends Uint32Array | Uint8Array | Float64Array>(ring: T, target: T, head: number): T {
+  target.set(ring.subarray(head) as never);
+  target.set(ring.subarray(0, head) as never, ring.length - head);
+  return target;
 }

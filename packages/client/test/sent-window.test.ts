@@ -24,11 +24,18 @@ test('frames are views of the batch, read back by sequence', () => {
   assert.throws(() => window.frame(6), /not in the window/);
 });
 
-test('grows past its first capacity in order', () => {
-  const window = new SentWindow(limits(), 1);
-  pushFrames(window, 5000, 0, 1);
-  assert.is(window.size, 5000);
-  assert.is(window.frame(4000)[0], 3999 & 0xff);
+test('grows past its first capacity in order, also when the ring has wrapped', () => {
+  const window = new SentWindow(limits({ maxAgeMs: 100 }), 1);
+  const batch = Buffer.alloc(70_000);
+  for (let index = 0; index < 70_000; index += 1) batch[index] = index % 251;
+  for (let index = 0; index < 10_000; index += 1) window.push(batch, index, 1, 1, 0);
+  window.expire(50);
+  for (let index = 10_000; index < 16_000; index += 1) window.push(batch, index, 1, 1, 150);
+  window.expire(160);
+  assert.is(window.firstSequence, 10_001);
+  for (let index = 16_000; index < 70_000; index += 1) window.push(batch, index, 1, 1, 150);
+  assert.is(window.size, 60_000);
+  for (const sequence of [10_001, 26_385, 26_386, 50_000, 70_000]) assert.is(window.frame(sequence)[0], (sequence - 1) % 251);
 });
 
 test('the count bound forgets the oldest', () => {
