@@ -9,6 +9,8 @@ export type FeedbackEndReason = 'closed' | 'idle-timeout';
 export interface ConnectionSettings {
   readonly idleTimeoutMs: number;
   readonly connectTimeoutMs: number;
+  /** Whole-read limit, for a server that streams forever; undefined: none. */
+  readonly readTimeoutMs: number | undefined;
   /** Decoded tuples held for a slow consumer before the socket is paused. */
   readonly highWaterMark: number;
   readonly maxTokenLength: number;
@@ -36,6 +38,7 @@ export class FeedbackConnection {
   private paused = false;
   private secure = false;
   private timer: NodeJS.Timeout | undefined;
+  private readTimer: NodeJS.Timeout | undefined;
   private wake: (() => void) | undefined;
 
   constructor(
@@ -46,6 +49,7 @@ export class FeedbackConnection {
     this.decoder = new FeedbackDecoder({ maxTokenLength: settings.maxTokenLength });
     this.socket = connect({ ...connectOptions, host: address.host, port: address.port });
     this.timer = setTimeout(() => this.onConnectTimeout(), settings.connectTimeoutMs);
+    if (settings.readTimeoutMs !== undefined) this.readTimer = setTimeout(() => this.onReadTimeout(), settings.readTimeoutMs);
     this.socket.on('secureConnect', () => this.onSecure());
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('error', (error: Error) => this.onError(error));
@@ -77,6 +81,7 @@ export class FeedbackConnection {
   close(): void {
     this.finished = true;
     this.clearTimer();
+    clearTimeout(this.readTimer);
     this.socket.destroy();
     this.notify();
   }
@@ -139,6 +144,16 @@ export class FeedbackConnection {
       new ApnsFeedbackError(
         'APNS_ERR_FEEDBACK_TIMEOUT',
         `no TLS handshake with ${formatAddress(this.address)} within ${this.settings.connectTimeoutMs} ms: check the address and port, or raise the connect timeout`,
+      ),
+    );
+  }
+
+  private onReadTimeout(): void {
+    if (this.finished) return;
+    this.fail(
+      new ApnsFeedbackError(
+        'APNS_ERR_FEEDBACK_TIMEOUT',
+        `the feedback read from ${formatAddress(this.address)} did not end within ${this.settings.readTimeoutMs} ms (the server keeps sending); the tuples read so far were delivered`,
       ),
     );
   }

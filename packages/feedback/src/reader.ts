@@ -11,6 +11,11 @@ export interface FeedbackOptions {
   readonly idleTimeoutMs?: number;
   /** Fails the read when the TLS handshake takes longer. Default 15000. */
   readonly connectTimeoutMs?: number;
+  /**
+   * Fails the whole read (APNS_ERR_FEEDBACK_TIMEOUT, after the tuples read so far) when it has not
+   * ended after this long: a guard against a server that streams forever. Default: no limit.
+   */
+  readonly readTimeoutMs?: number;
   /** Cancels the read: the iteration throws APNS_ERR_FEEDBACK_ABORTED and the connection closes. */
   readonly signal?: AbortSignal;
   /** Tuples held for a slow consumer before reading pauses. Default 4096. */
@@ -74,6 +79,7 @@ function checkOptions(options: FeedbackOptions): ConnectionSettings {
   return {
     idleTimeoutMs: positive('idleTimeoutMs', options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, MAX_TIMEOUT_MS),
     connectTimeoutMs: positive('connectTimeoutMs', options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, MAX_TIMEOUT_MS),
+    readTimeoutMs: options.readTimeoutMs === undefined ? undefined : positive('readTimeoutMs', options.readTimeoutMs, MAX_TIMEOUT_MS),
     highWaterMark: positive('highWaterMark', options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK, Number.MAX_SAFE_INTEGER),
     maxTokenLength: positive('maxTokenLength', options.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH, 0xffff),
   };

@@ -165,6 +165,28 @@ test('random bytes end with a typed error or a clean end, never a hang or an unt
   }
 });
 
+test('a server that streams forever: readTimeoutMs ends the read with a clear error after the tuples read', async () => {
+  let streaming = true;
+  const server = await fakeServer(async (socket) => {
+    socket.on('close', () => (streaming = false));
+    for (let index = 0; streaming; index += 100) {
+      if (!socket.write(tuples(100, index))) await once(socket, 'drain').catch(() => {});
+      await delay(1);
+    }
+  });
+  try {
+    const { entries, error } = await drain(feedback(server.address, pki().credentials, { readTimeoutMs: 300 }));
+    assert.is(error?.code, 'APNS_ERR_FEEDBACK_TIMEOUT');
+    assert.match(error!.message, 'did not end within 300 ms');
+    assert.ok(entries.length > 0);
+    assert.is(error?.received, entries.length);
+    assert.is(entries[entries.length - 1].token, tokenHex(entries.length - 1));
+  } finally {
+    streaming = false;
+    await server.close();
+  }
+});
+
 test('early break closes the connection', async () => {
   const server = await fakeServer((socket) => socket.write(tuples(10_000)));
   try {
@@ -397,6 +419,7 @@ test('a reader is single-use and lazy; options are checked at once', async () =>
     () => feedback(null as unknown as string, credentials),
     () => feedback('h:1', credentials, { idleTimeoutMs: 0 }),
     () => feedback('h:1', credentials, { connectTimeoutMs: -1 }),
+    () => feedback('h:1', credentials, { readTimeoutMs: 0 }),
     () => feedback('h:1', credentials, { highWaterMark: 1.5 }),
     () => feedback('h:1', credentials, { maxTokenLength: 70_000 }),
     () => feedback('h:1', credentials, { signal: {} as AbortSignal }),
