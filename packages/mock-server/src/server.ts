@@ -109,6 +109,8 @@ export class MockServer extends EventEmitter<MockServerEvents> {
   private readonly feedbackLists: FeedbackLists;
   private readonly gatewayConnections = new Set<GatewayConnection>();
   private readonly feedbackSockets = new Set<TLSSocket>();
+  /** Every TCP connection of both services, handshake done or not, so that close() ends them all. */
+  private readonly rawSockets = new Set<Socket>();
   private readonly acceptedWaiters = new Waiters();
   private readonly rejectedWaiters = new Waiters();
   private readonly counters = zeroCounters();
@@ -139,6 +141,12 @@ export class MockServer extends EventEmitter<MockServerEvents> {
     };
     this.feedbackLists = new FeedbackLists(options.feedback);
     this.context = this.makeContext();
+    for (const server of [gatewayServer, feedbackServer]) {
+      server.on('connection', (socket: Socket) => {
+        this.rawSockets.add(socket);
+        socket.once('close', () => this.rawSockets.delete(socket));
+      });
+    }
     gatewayServer.on('connection', (socket: Socket) => this.onRawConnection(socket));
     gatewayServer.on('secureConnection', (socket: TLSSocket) => this.onGateway(socket));
     feedbackServer.on('secureConnection', (socket: TLSSocket) => this.onFeedback(socket));
@@ -238,6 +246,7 @@ export class MockServer extends EventEmitter<MockServerEvents> {
     this.controlServer?.closeAllConnections();
     for (const connection of this.gatewayConnections) connection.destroy();
     for (const socket of this.feedbackSockets) socket.destroy();
+    for (const socket of this.rawSockets) socket.destroy();
     const error = new MockServerError('APNS_ERR_SERVER_CLOSED', 'the mock server was closed before enough notifications arrived');
     this.acceptedWaiters.rejectAll(error);
     this.rejectedWaiters.rejectAll(error);
@@ -277,6 +286,10 @@ export class MockServer extends EventEmitter<MockServerEvents> {
   }
 
   private onGateway(socket: TLSSocket): void {
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
     const identity = peerIdentity(socket);
     const number = this.nextGatewayNumber++;
     this.tally.connections++;
@@ -294,6 +307,10 @@ export class MockServer extends EventEmitter<MockServerEvents> {
   }
 
   private onFeedback(socket: TLSSocket): void {
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
     const number = this.nextFeedbackNumber++;
     const identity = peerIdentity(socket);
     const topic = identity.topic ?? this.certs.topic;
