@@ -99,7 +99,8 @@ export class GatewayConnection {
     }
     const results = this.decoder.push(chunk);
     const { faults, recorder } = context;
-    const chunkInfo = recorder.chunkInfo(this.number, Date.now());
+    // Shared facts of this chunk, registered once it holds an accepted notification.
+    let chunkInfo = -1;
     let accepted = 0;
     for (let index = 0; index < results.length; index++) {
       const result = results[index]!;
@@ -114,6 +115,7 @@ export class GatewayConnection {
           break;
         }
       }
+      if (chunkInfo < 0) chunkInfo = recorder.chunkInfo(this.number, Date.now());
       recorder.record(result, chunkInfo);
       accepted++;
       if (faults.hasAfterAcceptFaults) {

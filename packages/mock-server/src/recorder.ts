@@ -1,4 +1,4 @@
-import type { DecodedNotification, NotificationFormat } from '@apnskit/codec';
+import { TOKEN_LENGTH, type DecodedNotification, type NotificationFormat } from '@apnskit/codec';
 
 /** An accepted notification, as tests read it. */
 export interface RecordedNotification {
@@ -36,56 +36,132 @@ export interface RejectedNotification {
 }
 
 /** What all notifications of one chunk share, stored once per chunk instead of once per notification. */
-interface ChunkInfo {
+export interface ChunkInfo {
   readonly connection: number;
   readonly receivedAt: number;
 }
 
+const FORMATS: readonly NotificationFormat[] = ['frame', 'enhanced', 'simple'];
+const FORMAT_CODE: Readonly<Record<NotificationFormat, number>> = { frame: 0, enhanced: 1, simple: 2 };
+const INITIAL_CAPACITY = 1024;
+
+/** Growable typed-array columns: one row per accepted notification, no object kept per row. */
+class Columns {
+  capacity = INITIAL_CAPACITY;
+  source = new Uint32Array(INITIAL_CAPACITY);
+  tokenOffset = new Uint32Array(INITIAL_CAPACITY);
+  payloadOffset = new Uint32Array(INITIAL_CAPACITY);
+  payloadLength = new Uint32Array(INITIAL_CAPACITY);
+  id = new Uint32Array(INITIAL_CAPACITY);
+  expiry = new Uint32Array(INITIAL_CAPACITY);
+  priority = new Uint8Array(INITIAL_CAPACITY);
+  format = new Uint8Array(INITIAL_CAPACITY);
+  chunk = new Uint32Array(INITIAL_CAPACITY);
+
+  grow(): void {
+    this.capacity *= 2;
+    const grown = <T extends Uint32Array | Uint8Array>(column: T): T => {
+      const next = new (column.constructor as new (length: number) => T)(this.capacity);
+      next.set(column);
+      return next;
+    };
+    this.source = grown(this.source);
+    this.tokenOffset = grown(this.tokenOffset);
+    this.payloadOffset = grown(this.payloadOffset);
+    this.payloadLength = grown(this.payloadLength);
+    this.id = grown(this.id);
+    this.expiry = grown(this.expiry);
+    this.priority = grown(this.priority);
+    this.format = grown(this.format);
+    this.chunk = grown(this.chunk);
+  }
+}
+
 /**
- * Accepted notifications, kept as the decoder's lazy records; the readable view (hex token, parsed
- * payload) is made only when asked for, once per notification.
+ * Accepted notifications. The decoder's records point into the received buffers; only those
+ * offsets are kept (typed-array columns), since keeping a million small objects alive costs the
+ * garbage collector more than decoding them. The readable view (hex token, parsed payload) is
+ * made only when asked for, once per notification.
  */
 export class NotificationRecorder {
-  private decoded: DecodedNotification[] = [];
-  private chunks: ChunkInfo[] = [];
+  private rows = 0;
+  private columns = new Columns();
+  /** The buffers notifications were decoded from, each kept once. */
+  private sources: Buffer[] = [];
+  private chunkInfos: ChunkInfo[] = [];
   private views: RecordedNotification[] = [];
 
   get count(): number {
-    return this.decoded.length;
+    return this.rows;
   }
 
-  chunkInfo(connection: number, receivedAt: number): ChunkInfo {
-    return { connection, receivedAt };
+  /** Registers a received chunk's shared facts; returns the handle to record its notifications with. */
+  chunkInfo(connection: number, receivedAt: number): number {
+    return this.chunkInfos.push({ connection, receivedAt }) - 1;
   }
 
-  record(notification: DecodedNotification, chunk: ChunkInfo): void {
-    this.decoded.push(notification);
-    this.chunks.push(chunk);
-  }
-
-  /** The notification recorded last, for status 10 (shutdown) answers. */
-  last(): DecodedNotification | undefined {
-    return this.decoded[this.decoded.length - 1];
+  record(notification: DecodedNotification, chunk: number): void {
+    const columns = this.columns;
+    if (this.rows === columns.capacity) columns.grow();
+    const row = this.rows++;
+    const { source } = notification;
+    let sourceIndex = this.sources.length - 1;
+    if (this.sources[sourceIndex] !== source) sourceIndex = this.sources.push(source) - 1;
+    columns.source[row] = sourceIndex;
+    columns.tokenOffset[row] = notification.tokenOffset;
+    columns.payloadOffset[row] = notification.payloadOffset;
+    columns.payloadLength[row] = notification.payloadLength;
+    columns.id[row] = notification.id ?? 0;
+    columns.expiry[row] = notification.expiry;
+    columns.priority[row] = notification.priority;
+    columns.format[row] = FORMAT_CODE[notification.format];
+    columns.chunk[row] = chunk;
   }
 
   /** Every accepted notification in arrival order (a fresh array; views are made once). */
   all(): RecordedNotification[] {
-    for (let index = this.views.length; index < this.decoded.length; index++) {
-      this.views.push(toView(this.decoded[index]!, this.chunks[index]!));
-    }
+    this.materialise();
     return this.views.slice();
   }
 
-  /** The view of notifications [from, to). */
-  range(from: number, to: number = this.decoded.length): RecordedNotification[] {
-    this.all();
-    return this.views.slice(from, to);
+  /** The views of notifications [from, end), made for those only. */
+  range(from: number): RecordedNotification[] {
+    const views: RecordedNotification[] = [];
+    for (let row = Math.max(0, from); row < this.rows; row++) views.push(this.views[row] ?? this.view(row));
+    return views;
   }
 
   clear(): void {
-    this.decoded = [];
-    this.chunks = [];
+    this.rows = 0;
+    this.columns = new Columns();
+    this.sources = [];
+    this.chunkInfos = [];
     this.views = [];
+  }
+
+  private materialise(): void {
+    for (let row = this.views.length; row < this.rows; row++) this.views.push(this.view(row));
+  }
+
+  private view(row: number): RecordedNotification {
+    const { columns } = this;
+    const source = this.sources[columns.source[row]!]!;
+    const tokenAt = columns.tokenOffset[row]!;
+    const payloadAt = columns.payloadOffset[row]!;
+    const payloadEnd = payloadAt + columns.payloadLength[row]!;
+    const format = FORMATS[columns.format[row]!]!;
+    const chunk = this.chunkInfos[columns.chunk[row]!]!;
+    return Object.freeze({
+      token: source.toString('hex', tokenAt, tokenAt + TOKEN_LENGTH),
+      payload: parsePayload(source.toString('utf8', payloadAt, payloadEnd)),
+      payloadRaw: source.subarray(payloadAt, payloadEnd),
+      id: format === 'simple' ? undefined : columns.id[row],
+      expiry: columns.expiry[row]!,
+      priority: columns.priority[row] as 10 | 5,
+      format,
+      connection: chunk.connection,
+      receivedAt: chunk.receivedAt,
+    });
   }
 }
 
@@ -95,18 +171,4 @@ function parsePayload(text: string): unknown {
   } catch {
     return null;
   }
-}
-
-function toView(notification: DecodedNotification, chunk: ChunkInfo): RecordedNotification {
-  return Object.freeze({
-    token: notification.tokenHex(),
-    payload: parsePayload(notification.payloadText()),
-    payloadRaw: notification.payload,
-    id: notification.id,
-    expiry: notification.expiry,
-    priority: notification.priority,
-    format: notification.format,
-    connection: chunk.connection,
-    receivedAt: chunk.receivedAt,
-  });
 }

@@ -43,8 +43,30 @@ export function openClient(mock: MockServer, options: ClientOptions = {}): TLSSo
   return socket;
 }
 
+/** Hang guard for waits on sockets: a stuck test fails instead of stalling the run. */
+const HANG_GUARD_MS = 30_000;
+
+function guarded<T>(what: string, socket: TLSSocket, executor: (resolve: (value: T) => void, reject: (error: Error) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`hang guard: ${what} took over ${HANG_GUARD_MS} ms`));
+    }, HANG_GUARD_MS);
+    executor(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
 export function secure(socket: TLSSocket): Promise<void> {
-  return new Promise((resolve, reject) => {
+  return guarded('the TLS handshake', socket, (resolve, reject) => {
     socket.once('secureConnect', () => resolve());
     socket.once('error', reject);
   });
@@ -61,7 +83,7 @@ export interface Transcript {
 
 /** Collects what the server writes until the connection closes. */
 export function transcript(socket: TLSSocket): Promise<Transcript> {
-  return new Promise((resolve) => {
+  return guarded('waiting for the server to close', socket, (resolve) => {
     const chunks: Buffer[] = [];
     let error: NodeJS.ErrnoException | undefined;
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
