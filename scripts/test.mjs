@@ -45,10 +45,10 @@ function runSuite(suite, testDir) {
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--enable-source-maps', join(root, 'node_modules', 'uvu', 'bin.js'), testDir, '\\.test\\.js$'],
+      ['--enable-source-maps', join(root, 'node_modules', 'uvu', 'bin.js'), testDir, '\\.test\\.js$', '--no-color'],
       {
         cwd: root,
-        env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', NODE_V8_COVERAGE: rawCoverage },
+        env: { ...process.env, NO_COLOR: '1', NODE_V8_COVERAGE: rawCoverage },
         stdio: ['ignore', 'pipe', 'inherit'],
       },
     );
