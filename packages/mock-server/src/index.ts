@@ -23,3 +23,4 @@ export type { CertificatePaths, CertFileName, MockCertificates, LoadCertificates
 export { APPLE_PUSH_OID, type PushEnvironment } from './certs/generate.js';
 export { MockServerError, isMockServerError, type MockServerErrorCode } from './errors.js';
 export { loadScript, parseScript, type MockScript, type ScriptFeedbackTuple } from './script.js';
+export { seededRandom } from './random.js';
