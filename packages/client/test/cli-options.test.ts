@@ -133,6 +133,9 @@ tokens('a file streams entries in order and can stop early', async () => {
       stopped.stop();
     }
     assert.ok(count >= 1);
+    const early = new TokensFile(path, 0);
+    early.stop();
+    for await (const entry of early.entries()) assert.unreachable(`read ${entry.kind} after stop()`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,5 +1,6 @@
 // apns-send end to end: the built CLI as a child process against the mock gateway, over real TLS.
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -199,6 +200,29 @@ cli('a .p12 with its passphrase from APNS_PASSPHRASE sends', async () => {
   assert.is(result.code, 0, result.stderr);
   assert.equal(jsonLines(result.stdout)[0], { ...jsonLines(result.stdout)[0], sent: 1, delivered: 1, failed: 0 });
   assert.is(mock.notifications[0].token, token(9));
+});
+
+cli('an unreachable gateway: the reason at once; Ctrl-C stops, a second Ctrl-C quits (130)', async () => {
+  const child = spawn(process.execPath, [CLI, '--gateway', '127.0.0.1:1', ...pemFlags().slice(2), '--token', token(1), '--alert', 'Hi'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  const seen = (pattern: RegExp) =>
+    new Promise<void>((resolve) => {
+      const check = () => pattern.test(stderr) && resolve();
+      child.stderr.on('data', check);
+      check();
+    });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
+  const closed = once(child, 'close');
+  await seen(/connection 1 to 127\.0\.0\.1:1 failed: .*retrying/);
+  child.kill('SIGINT');
+  await seen(/stopping: confirming what was sent \(Ctrl-C again to quit at once\)/);
+  child.kill('SIGINT');
+  const [code] = await closed;
+  clearTimeout(timer);
+  assert.is(code, 130);
 });
 
 cli.run();

@@ -26,10 +26,13 @@ async function main(argv: readonly string[]): Promise<number> {
 
 /** First Ctrl-C: stop reading tokens, drain and confirm what was sent, print the summary. Second: quit. */
 function interruptible(control: RunControl): void {
-  process.once('SIGINT', () => {
+  let interrupts = 0;
+  // One listener for both: between removing one and adding another, a Ctrl-C would kill the process.
+  process.on('SIGINT', () => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(INTERRUPTED_EXIT_CODE);
     process.stderr.write(`\n${PROGRAM}: stopping: confirming what was sent (Ctrl-C again to quit at once)\n`);
     control.stop();
-    process.once('SIGINT', () => process.exit(INTERRUPTED_EXIT_CODE));
   });
 }
 

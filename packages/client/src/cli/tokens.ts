@@ -23,29 +23,32 @@ export function parseTokenLine(text: string, line: number): TokenEntry | undefin
 
 /** A tokens file being read: entries in file order, and how far the reading has got. */
 export class TokensFile {
-  private readonly stream: ReadStream;
+  private stream: ReadStream | undefined;
   private lines: Interface | undefined;
+  private stopped = false;
 
   constructor(
     readonly path: string,
     /** Size in bytes when known, for the progress bar. */
     readonly size: number,
-  ) {
-    this.stream = createReadStream(path);
-  }
+  ) {}
 
   get bytesRead(): number {
-    return this.stream.bytesRead;
+    return this.stream?.bytesRead ?? 0;
   }
 
   /** Stops reading early (on Ctrl-C): the iteration ends after the lines already buffered. */
   stop(): void {
+    this.stopped = true;
     this.lines?.close();
-    this.stream.destroy();
+    this.stream?.destroy();
   }
 
   async *entries(): AsyncGenerator<TokenEntry> {
-    // Created here, not earlier: readline starts the stream flowing and drops lines nobody awaits.
+    if (this.stopped) return;
+    // Opened here, not earlier: readline starts the stream flowing and drops lines nobody awaits,
+    // and a read error (reported through the iteration) needs the iteration to exist.
+    this.stream = createReadStream(this.path);
     this.lines = createInterface({ input: this.stream, crlfDelay: Infinity });
     let line = 0;
     for await (const text of this.lines) {
