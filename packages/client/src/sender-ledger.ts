@@ -42,11 +42,6 @@ export class Ledger {
     return this.unconfirmed.length + this.forgotten;
   }
 
-  /** Frames of a connection that never left the process go back in front of `queue`, untouched. */
-  returnUnwritten(unwritten: FrameQueue, queue: FrameQueue): void {
-    queue.prependAll(unwritten);
-  }
-
   /** Books a settled connection; frames to write again are put in front of `queue`. */
   apply(settlement: Settlement, window: SentWindow, unwritten: FrameQueue, queue: FrameQueue, probeTimedOut: boolean): void {
     this.delivered += settlement.delivered;

@@ -4,6 +4,7 @@ import type { MockServer } from '@apnskit/mock-server';
 import {
   createConnection,
   devAddress,
+  isApnsClientError,
   prodAddress,
   send,
   type ChannelInactiveEvent,
@@ -205,6 +206,50 @@ test('close() before any send, and a throwing handler goes to onException', asyn
   second.connection.probe(5000);
   await within(second.seen.inactive);
   assert.is(caught[0]?.message, 'handler bug');
+});
+
+test('sends after the connection opened are batched and written; close() leaves the written tail in doubt', async ({ mock }) => {
+  const list = tokens(30, (tag += 1));
+  let opened!: () => void;
+  const open$ = new Promise<void>((resolve) => (opened = resolve));
+  const { connection, seen } = open(mock, {}, { onConnect: () => opened() });
+  connection.send({ token: list[0], payload: PAYLOAD });
+  assert.is(connection.queued, 1);
+  await within(open$);
+  for (const token of list.slice(1)) connection.send({ token, payload: PAYLOAD });
+  await within(mock.waitForNotifications(30));
+  assert.is(connection.unsettled, 30);
+  assert.is(connection.queued, 0);
+  connection.close();
+  assert.not.ok(connection.probe(1000), 'nothing to probe once closing');
+  const inactive = await within(seen.inactive);
+  assert.is(inactive.cause, 'closed');
+  assert.is(inactive.resend.length, 30);
+  assert.ok(inactive.resend.every((message) => message.possiblyDelivered));
+  assert.is(connection.unsettled, 0);
+});
+
+test('a throwing exception handler is contained; isApnsClientError recognises client errors', async ({ mock }) => {
+  const { connection, seen } = open(mock, {}, {
+    onConnect: () => {
+      throw new Error('handler bug');
+    },
+    onException: () => {
+      throw new Error('handler bug in the exception handler');
+    },
+  });
+  connection.send({ token: tokens(1, (tag += 1))[0], payload: PAYLOAD });
+  connection.probe(5000);
+  const inactive = await within(seen.inactive);
+  assert.is(inactive.cause, 'probe-answered');
+  let caught: unknown;
+  try {
+    connection.send({ token: tokens(1, tag)[0], payload: PAYLOAD });
+  } catch (error) {
+    caught = error;
+  }
+  assert.ok(isApnsClientError(caught));
+  assert.not.ok(isApnsClientError(new Error('other')));
 });
 
 test.run();
