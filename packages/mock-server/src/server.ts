@@ -25,7 +25,7 @@ export interface MockServerStats extends GatewayCounters {
   openConnections: number;
   accepted: number;
   rejected: number;
-  /** Connections refused before the handshake by a refuse-connections fault. */
+  /** Connections refused before the handshake: a refuse-connections fault, or over maxConnections. */
   refused: number;
   /** Connections closed right after the handshake (drop-connections fault or wrong environment). */
   dropped: number;
@@ -148,6 +148,13 @@ export class MockServer extends EventEmitter<MockServerEvents> {
       });
     }
     gatewayServer.on('connection', (socket: Socket) => this.onRawConnection(socket));
+    for (const [service, server] of [['gateway', gatewayServer], ['feedback', feedbackServer]] as const) {
+      // Over maxConnections Node closes the connection itself; say so.
+      server.on('drop', (data?: { remoteAddress?: string; remotePort?: number }) => {
+        this.tally.refused++;
+        this.emit('refused', { service, remote: `${data?.remoteAddress}:${data?.remotePort}`, reason: 'too-many-connections' });
+      });
+    }
     gatewayServer.on('secureConnection', (socket: TLSSocket) => this.onGateway(socket));
     feedbackServer.on('secureConnection', (socket: TLSSocket) => this.onFeedback(socket));
     gatewayServer.on('tlsClientError', (error: NodeJS.ErrnoException) => this.onTlsError('gateway', error));
@@ -377,7 +384,11 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   try {
     if (script) mock.applyScript(script);
     if (resolved.controlPort !== undefined) {
-      mock.controlServer = await startControlApi(mock, resolved.controlPort, resolved.host);
+      mock.controlServer = await startControlApi(mock, resolved.controlPort, resolved.host).catch((error: Error) => {
+        throw new MockServerError('APNS_ERR_INVALID_OPTION', `could not start the control API on port ${resolved.controlPort}: ${error.message}; pick a free port or 0`, {
+          cause: error,
+        });
+      });
       const address = mock.controlServer.address();
       mock.control = { port: typeof address === 'object' && address ? address.port : 0 };
     }

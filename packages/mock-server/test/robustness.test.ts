@@ -86,6 +86,31 @@ test('hundreds of connections at once are all served', async () => {
   for (const socket of sockets) socket.destroy();
 });
 
+test('connections over maxConnections are refused and reported; a busy control port is a clear error', async () => {
+  const small = await createMockServer({ maxConnections: 1, controlPort: 0 });
+  try {
+    const reasons: string[] = [];
+    small.on('refused', (event) => reasons.push(event.reason));
+    const first = openClient(small);
+    await secure(first);
+    const second = openClient(small);
+    const { error } = await transcript(second);
+    assert.ok(error, 'the second handshake failed');
+    assert.equal(reasons, ['too-many-connections']);
+    assert.is(small.stats().refused, 1);
+    first.destroy();
+    try {
+      await createMockServer({ controlPort: small.control!.port });
+      assert.unreachable();
+    } catch (cause) {
+      assert.is((cause as { code?: string }).code, 'APNS_ERR_INVALID_OPTION');
+      assert.match((cause as Error).message, /control API/);
+    }
+  } finally {
+    await small.close();
+  }
+});
+
 test('close() ends open connections and pending waits', async () => {
   const other = await createMockServer();
   const socket = openClient(other);
