@@ -79,7 +79,10 @@ export interface ConnectionOptions {
   readonly window?: Partial<WindowLimits>;
   /** Give up opening after this long (default 10 000 ms). */
   readonly connectTimeoutMs?: number;
-  /** Stop writing while the socket holds this many unsent bytes (default 1 MiB). */
+  /**
+   * Stop writing while the socket holds this many unsent bytes (default 256 KiB). Everything written
+   * but not yet read by the gateway is discarded after a rejection and resent: a smaller buffer wastes less.
+   */
   readonly writeBufferBytes?: number;
   /** How long to keep reading after a write error or our own end, for a late error response (default 1000 ms). */
   readonly closeGraceMs?: number;

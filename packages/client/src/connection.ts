@@ -64,7 +64,7 @@ export class Connection {
     }
     this.payloadLimit = integerOption('payloadLimit', options.payloadLimit, PayloadLimit.Default, 1, 0xffff);
     this.connectTimeoutMs = integerOption('connectTimeoutMs', options.connectTimeoutMs, 10_000, 1);
-    this.writeBufferBytes = integerOption('writeBufferBytes', options.writeBufferBytes, 1024 * 1024, 1);
+    this.writeBufferBytes = integerOption('writeBufferBytes', options.writeBufferBytes, 256 * 1024, 1);
     this.closeGraceMs = integerOption('closeGraceMs', options.closeGraceMs, 1000, 0);
     this.origin = integerOption('firstIdentifier', options.firstIdentifier, 1, 1, MAX_IDENTIFIER);
     this.nextSequence = this.origin;
