@@ -56,6 +56,10 @@ class ActiveFault {
 export class FaultSet {
   private nextId = 1;
   private seedCounter: number;
+  /** reject-token faults, also indexed by their token's first four bytes. */
+  private tokenFaults: ActiveFault[] = [];
+  private tokenBuckets = new Map<number, ActiveFault[]>();
+  /** reject-nth and reject-random. */
   private rejecting: ActiveFault[] = [];
   private afterAccept: ActiveFault[] = [];
   private responding: ActiveFault[] = [];
@@ -66,7 +70,7 @@ export class FaultSet {
   }
 
   get hasRejectFaults(): boolean {
-    return this.rejecting.length > 0;
+    return this.rejecting.length > 0 || this.tokenFaults.length > 0;
   }
 
   get hasAfterAcceptFaults(): boolean {
@@ -79,6 +83,12 @@ export class FaultSet {
     // Each random fault gets its own generator, derived from the server's seed in the order added.
     const active = new ActiveFault(this.nextId++, fault, this.seedCounter++);
     this.listFor(fault).push(active);
+    if (active.token) {
+      const key = active.token.readUInt32BE(0);
+      const bucket = this.tokenBuckets.get(key);
+      if (bucket) bucket.push(active);
+      else this.tokenBuckets.set(key, [active]);
+    }
     return active.id;
   }
 
@@ -89,17 +99,17 @@ export class FaultSet {
   }
 
   remove(id: number): boolean {
-    for (const list of this.lists()) {
-      const index = list.findIndex((active) => active.id === id);
-      if (index >= 0) {
-        list.splice(index, 1);
-        return true;
-      }
-    }
-    return false;
+    const active = this.lists()
+      .flat()
+      .find((candidate) => candidate.id === id);
+    if (!active) return false;
+    this.removeActive(active);
+    return true;
   }
 
   clear(): void {
+    this.tokenFaults = [];
+    this.tokenBuckets.clear();
     this.rejecting = [];
     this.afterAccept = [];
     this.responding = [];
@@ -115,37 +125,49 @@ export class FaultSet {
       .map(({ id, fault, fired }) => ({ id, fault, fired }));
   }
 
-  /** Whether a well-formed notification is rejected, and how. */
+  /**
+   * Whether a well-formed notification is rejected, and how. Token faults are looked up first
+   * (by the token's first bytes, without making hex); a notification they reject is not counted
+   * by reject-nth or reject-random.
+   */
   beforeAccept(notification: DecodedNotification, connection: number): RejectDecision | undefined {
+    if (this.tokenFaults.length > 0) {
+      const { source, tokenOffset } = notification;
+      const bucket = this.tokenBuckets.get(source.readUInt32BE(tokenOffset));
+      if (bucket) {
+        for (const active of bucket) {
+          const token = active.token!;
+          if (!active.appliesTo(connection) || source.compare(token, 0, token.length, tokenOffset, tokenOffset + token.length) !== 0) continue;
+          return this.rejection(active);
+        }
+      }
+    }
     for (const active of this.rejecting) {
       if (!active.appliesTo(connection)) continue;
       const { fault } = active;
-      let hit = false;
-      if (fault.type === 'reject-token') {
-        const { source, tokenOffset } = notification;
-        hit = source.compare(active.token!, 0, active.token!.length, tokenOffset, tokenOffset + active.token!.length) === 0;
-      } else if (fault.type === 'reject-nth') {
-        hit = ++active.seen === fault.n;
-      } else if (fault.type === 'reject-random') {
-        hit = active.random!() < fault.p;
-      }
-      if (!hit) continue;
-      this.fire(active, this.rejecting);
-      const status = 'status' in fault && fault.status !== undefined ? fault.status : Status.InvalidToken;
-      return { status, feedback: fault.type === 'reject-token' && fault.feedback === true, reason: `fault ${active.id} (${fault.type})` };
+      const hit = fault.type === 'reject-nth' ? ++active.seen === fault.n : active.random!() < (fault as { p: number }).p;
+      if (hit) return this.rejection(active);
     }
     return undefined;
+  }
+
+  private rejection(active: ActiveFault): RejectDecision {
+    const { fault } = active;
+    this.fire(active);
+    const status = 'status' in fault && fault.status !== undefined ? fault.status : Status.InvalidToken;
+    return { status, feedback: fault.type === 'reject-token' && fault.feedback === true, reason: `fault ${active.id} (${fault.type})` };
   }
 
   /** What the connection does after accepting a notification, if a fault says so. */
   afterAccepted(connection: number): AfterAcceptAction | undefined {
     let action: AfterAcceptAction | undefined;
-    for (const active of [...this.afterAccept]) {
+    let fired: ActiveFault | undefined;
+    for (const active of this.afterAccept) {
       if (!active.appliesTo(connection)) continue;
       const { fault } = active;
       const n = 'n' in fault && fault.n !== undefined ? fault.n : 1;
-      if (++active.seen < n || action) continue;
-      this.fire(active, this.afterAccept);
+      if (++active.seen < n || fired) continue;
+      fired = active;
       switch (fault.type) {
         case 'shutdown-after':
           action = { kind: 'shutdown' };
@@ -160,6 +182,8 @@ export class FaultSet {
           action = { kind: 'stall', ms: fault.type === 'stall-reads' ? fault.ms : 0 };
       }
     }
+    // Fired after the loop: firing may remove it from the list being walked.
+    if (fired) this.fire(fired);
     return action;
   }
 
@@ -174,7 +198,7 @@ export class FaultSet {
       if (fault.type === 'delay-error') delayMs = Math.max(delayMs, fault.ms);
       else if (fault.type === 'split-error') splitGapMs = fault.gapMs ?? DEFAULT_SPLIT_GAP_MS;
       else zeroId = true;
-      this.fire(active, this.responding);
+      this.fire(active);
     }
     return { delayMs, splitGapMs, zeroId };
   }
@@ -186,24 +210,31 @@ export class FaultSet {
     if (!active) return false;
     const count = 'count' in active.fault && active.fault.count !== undefined ? active.fault.count : 1;
     active.fired++;
-    if (!active.fault.repeat && active.fired >= count) this.removeFrom(this.connecting, active);
+    if (!active.fault.repeat && active.fired >= count) this.removeActive(active);
     return true;
   }
 
-  private fire(active: ActiveFault, list: ActiveFault[]): void {
+  private fire(active: ActiveFault): void {
     active.fired++;
     active.seen = 0;
-    if (!active.fault.repeat) this.removeFrom(list, active);
+    if (!active.fault.repeat) this.removeActive(active);
   }
 
-  private removeFrom(list: ActiveFault[], active: ActiveFault): void {
-    const index = list.indexOf(active);
-    if (index >= 0) list.splice(index, 1);
+  private removeActive(active: ActiveFault): void {
+    const list = this.listFor(active.fault);
+    list.splice(list.indexOf(active), 1);
+    if (active.token) {
+      const key = active.token.readUInt32BE(0);
+      const bucket = this.tokenBuckets.get(key)!;
+      bucket.splice(bucket.indexOf(active), 1);
+      if (bucket.length === 0) this.tokenBuckets.delete(key);
+    }
   }
 
   private listFor(fault: Fault): ActiveFault[] {
     switch (fault.type) {
       case 'reject-token':
+        return this.tokenFaults;
       case 'reject-nth':
       case 'reject-random':
         return this.rejecting;
@@ -220,6 +251,6 @@ export class FaultSet {
   }
 
   private lists(): ActiveFault[][] {
-    return [this.rejecting, this.afterAccept, this.responding, this.connecting];
+    return [this.tokenFaults, this.rejecting, this.afterAccept, this.responding, this.connecting];
   }
 }

@@ -74,6 +74,23 @@ test('close-after closes silently after n notifications and discards the rest', 
   assert.is(mock.stats().silentCloses, 1);
 });
 
+test('hundreds of token faults are looked up by token; tokens sharing their first bytes are told apart', async () => {
+  const ids = mock.faults.addAll(Array.from({ length: 300 }, (_, index) => ({ type: 'reject-token' as const, token: tokenFor(5000 + index), repeat: true })));
+  const sameStart = 'deadbeef' + 'aa'.repeat(28);
+  const target = 'deadbeef' + 'bb'.repeat(28);
+  mock.faults.add({ type: 'reject-token', token: target, status: 6 });
+  mock.faults.add({ type: 'reject-nth', n: 3, status: 7 });
+  const bytes = Buffer.concat([frame(1, sameStart), frame(2, tokenFor(2)), frame(3, target), frame(4)]);
+  // The token fault wins, and the notification it rejects is not counted by reject-nth.
+  assert.equal((await exchange(mock, bytes)).data, errorPacket(6, 3));
+  assert.equal(mock.notifications.map((n) => n.id), [1, 2]);
+  assert.equal((await exchange(mock, frame(9, tokenFor(5123)))).data, errorPacket(8, 9));
+  assert.ok(mock.faults.remove(ids[123]!));
+  assert.not.ok(mock.faults.remove(ids[123]!));
+  assert.equal((await exchange(mock, Buffer.concat([frame(10, tokenFor(5123)), frame(11, tokenFor(5124))]))).data, errorPacket(7, 10));
+  assert.is(mock.faults.list().length, 299);
+});
+
 test('invalid faults throw APNS_ERR_INVALID_FAULT naming the field', () => {
   const cases: Array<[unknown, RegExp]> = [
     [{ type: 'reject-nth' }, /"n" is required/],
