@@ -86,7 +86,17 @@ export class Connection {
 
   /** Frames written whose fate is not known yet. */
   get unsettled(): number {
-    return this.settlement ? 0 : this.nextSequence - this.origin - (this.probeSequence !== undefined && this.probeSequence >= 0 ? 1 : 0);
+    return this.settlement ? 0 : this.written;
+  }
+
+  /** Frames written so far (the probe excluded). */
+  get written(): number {
+    return this.nextSequence - this.origin - (this.probeSequence !== undefined && this.probeSequence >= 0 ? 1 : 0);
+  }
+
+  /** True once a probe was asked for: nothing more is accepted. */
+  get probing(): boolean {
+    return this.probeSequence !== undefined;
   }
 
   /** True while the sender may hand this connection more frames. */

@@ -28,6 +28,12 @@ export interface SenderOptions {
   readonly reconnectLimit?: number;
   /** Reconnect delay after failures: initialMs doubling up to maxMs (defaults 100, 5000). */
   readonly backoff?: { readonly initialMs?: number; readonly maxMs?: number };
+  /**
+   * After this many notifications on one connection, end it with a probe and carry on with a new
+   * one (default 0: never). Bounds what a silent close can put in doubt (and resend as possibly
+   * duplicated) to about this many per connection, at the cost of a reconnect each time.
+   */
+  readonly checkpointEvery?: number;
   /** How long close() waits for each probe's answer (default 10 000 ms). */
   readonly probeTimeoutMs?: number;
   /** After a silent close: resend the ambiguous tail (default, counted as possibly duplicated) or report it unconfirmed. */

@@ -30,6 +30,7 @@ export class Sender extends EventEmitter<SenderEvents> {
   private readonly backoffInitialMs: number;
   private readonly backoffMaxMs: number;
   private readonly probeTimeoutMs: number;
+  private readonly checkpointEvery: number;
   private readonly connectionOptions: ConnectionOptions;
   private readonly hooks: ConnectionHooks;
   private readonly ledger: Ledger;
@@ -61,6 +62,7 @@ export class Sender extends EventEmitter<SenderEvents> {
     this.backoffInitialMs = integerOption('backoff.initialMs', options.backoff?.initialMs, 100, 0);
     this.backoffMaxMs = integerOption('backoff.maxMs', options.backoff?.maxMs, 5000, 0);
     this.probeTimeoutMs = integerOption('probeTimeoutMs', options.probeTimeoutMs, 10_000, 1);
+    this.checkpointEvery = integerOption('checkpointEvery', options.checkpointEvery, 0, 0);
     const silentClose = options.silentClose ?? 'resend';
     if (silentClose !== 'resend' && silentClose !== 'unconfirmed') throw invalidOption('silentClose', "'resend' or 'unconfirmed'", silentClose);
     this.connectionOptions = {
@@ -151,9 +153,13 @@ export class Sender extends EventEmitter<SenderEvents> {
   private pump(): void {
     this.pumpScheduled = false;
     for (const connection of this.active) {
-      if (this.queue.count === 0) break;
-      while (this.queue.count > 0 && connection.acceptsMore) connection.enqueue(this.queue.shift() as FrameChunk);
+      const limit = this.checkpointEvery > 0 ? this.checkpointEvery : Infinity;
+      while (this.queue.count > 0 && connection.acceptsMore && connection.written + connection.queued < limit) {
+        connection.enqueue(this.queue.shift() as FrameChunk);
+      }
       connection.flush();
+      // Checkpoint (to within a chunk): prove what this connection wrote; a fresh one takes over.
+      if (connection.written + connection.queued >= limit && !connection.probing) connection.probe(this.probeTimeoutMs);
     }
     this.ensureConnections();
     this.releaseWaiters(false);
@@ -175,7 +181,7 @@ export class Sender extends EventEmitter<SenderEvents> {
   }
 
   private openMissing(): void {
-    while (this.active.size < this.poolSize && this.queue.count > 0 && !this.gaveUp) {
+    while (this.accepting() < this.poolSize && this.queue.count > 0 && !this.gaveUp) {
       const connection = new Connection(this.address, this.credentials, {}, this.connectionOptions, this.hooks);
       this.ledger.connections += 1;
       this.numbers.set(connection, this.ledger.connections);
@@ -183,6 +189,13 @@ export class Sender extends EventEmitter<SenderEvents> {
       this.live.add(connection);
       connection.connect();
     }
+  }
+
+  /** Connections that take frames (not ending with a probe). */
+  private accepting(): number {
+    let count = 0;
+    for (const connection of this.active) if (!connection.probing) count += 1;
+    return count;
   }
 
   private opened(connection: Connection): void {
@@ -195,7 +208,8 @@ export class Sender extends EventEmitter<SenderEvents> {
     const wroteNothing = connection.window.nextSequence === connection.origin;
     if (settlement.cause === 'connect-failed' || (wroteNothing && settlement.delivered === 0 && unwritten.count > 0)) this.failures += 1;
     else this.failures = 0;
-    this.ledger.apply(settlement, connection.window, unwritten, this.queue, settlement.cause === 'probe-timeout');
+    // A probe unanswered while closing leaves its tail unconfirmed; a checkpoint's is resent.
+    this.ledger.apply(settlement, connection.window, unwritten, this.queue, settlement.cause === 'probe-timeout' && this.closing !== undefined);
     if (settlement.response && settlement.unknownIdentifier !== undefined) {
       const { response } = settlement;
       this.emit('unknownIdentifier', { id: response.id, status: response.status, name: response.info.name, forgotten: settlement.forgotten + (settlement.failedForgotten ? 1 : 0) });

@@ -42,8 +42,8 @@ function faultsFor(seed: number): Fault[] {
   return faults;
 }
 
-for (const seed of [1, 2, 3]) {
-  test(`seed ${seed}: 30k notifications over 2 connections, the ledger closes exactly`, async ({ mock }) => {
+for (const [seed, checkpointEvery] of [[1, 0], [2, 0], [3, 0], [4, 2000]]) {
+  test(`seed ${seed}${checkpointEvery ? `, checkpoints every ${checkpointEvery}` : ''}: 30k notifications over 2 connections, the ledger closes exactly`, async ({ mock }) => {
     mock.faults.addAll(faultsFor(seed));
     const sender = createSender({
       address: addressOf(mock),
@@ -53,6 +53,7 @@ for (const seed of [1, 2, 3]) {
       probeTimeoutMs: 5000,
       closeGraceMs: 200,
       backoff: { initialMs: 5, maxMs: 50 },
+      checkpointEvery,
     });
     const possible = watchDuplicates(sender);
     const list = tokens(30_000, 0x5000 + seed);

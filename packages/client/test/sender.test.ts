@@ -191,6 +191,14 @@ test('retry limit: a notification resent too often ends unconfirmed', async ({ m
   assert.ok(report.unconfirmed.some((entry) => entry.reason === 'retry-limit'));
 });
 
+test('checkpoints bound what a silent close puts in doubt', async ({ mock }) => {
+  const { report, counts } = await run(mock, 6000, [{ type: 'close-after', n: 4500 }], { checkpointEvery: 1000 });
+  assert.is(report.delivered, 6000);
+  assert.ok(report.connections >= 4, `a connection per checkpoint (${report.connections})`);
+  assert.ok(report.possiblyDuplicated <= 1000 + 1500, `at most one checkpoint and a chunk in doubt (${report.possiblyDuplicated})`);
+  assert.ok(counts.duplicates <= report.possiblyDuplicated);
+});
+
 test('keepDelivered lists the delivered notifications', async ({ mock }) => {
   const { report, list } = await run(mock, 200, [], { keepDelivered: true });
   assert.equal((report.deliveredNotifications ?? []).map((n) => n.token), list);
