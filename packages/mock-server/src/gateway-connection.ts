@@ -58,6 +58,8 @@ export class GatewayConnection {
   /** Set once the connection is ending: later bytes are read and dropped. */
   private discarding = false;
   private endReason: ConnectionEnd = 'client';
+  /** True while a stall-reads fault holds reading: the idle time is ours, not the client's. */
+  private stalled = false;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
@@ -71,7 +73,7 @@ export class GatewayConnection {
     socket.setTimeout(context.partialFrameTimeoutMs);
     socket.on('timeout', () => {
       // Idle is fine between notifications; idle in the middle of one is a stuck client.
-      if (!this.discarding && this.decoder.bufferedBytes > 0) this.close('partial-frame-timeout');
+      if (!this.discarding && !this.stalled && this.decoder.bufferedBytes > 0) this.close('partial-frame-timeout');
     });
     socket.on('error', () => {
       if (!this.discarding) this.endReason = 'error';
@@ -225,8 +227,12 @@ export class GatewayConnection {
 
   /** Stops reading, so the client's writes back up, then resumes. */
   private stall(ms: number): void {
+    this.stalled = true;
     this.socket.pause();
-    this.later(ms, () => this.socket.resume());
+    this.later(ms, () => {
+      this.stalled = false;
+      this.socket.resume();
+    });
   }
 
   private startDiscarding(reason: ConnectionEnd): void {

@@ -130,4 +130,22 @@ test('stall-reads stops reading for a while: nothing is accepted meanwhile, then
   socket.destroy();
 });
 
+test('a stall longer than the partial-frame timeout does not close the stalled connection', async () => {
+  const stalling = await createMockServer({ partialFrameTimeoutMs: 100, closeGraceMs: 100 });
+  try {
+    stalling.faults.add({ type: 'stall-reads', ms: 400, n: 1 });
+    const socket = openClient(stalling);
+    await secure(socket);
+    // The first chunk ends in half a notification, then the stall starts.
+    socket.write(Buffer.concat([frame(1), frame(2).subarray(0, 20)]));
+    await stalling.waitForNotifications(1);
+    socket.write(frame(2).subarray(20));
+    await stalling.waitForNotifications(2, { timeoutMs: 5000 });
+    assert.is(socket.destroyed, false);
+    socket.destroy();
+  } finally {
+    await stalling.close();
+  }
+});
+
 test.run();
