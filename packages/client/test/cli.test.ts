@@ -225,4 +225,18 @@ cli('an unreachable gateway: the reason at once; Ctrl-C stops, a second Ctrl-C q
   assert.is(code, 130);
 });
 
+cli('a reader that closes stdout early: the run stops quietly', async () => {
+  const path = join(scratch, 'unreadable.txt');
+  writeFileSync(path, Array.from({ length: 20_000 }, (_, index) => `line-${index}`).join('\n'));
+  const child = spawn(process.execPath, [CLI, ...pemFlags(), '--tokens-file', path, '--alert', 'Hi', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdout.once('data', () => child.stdout.destroy());
+  const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
+  const [code] = await once(child, 'close');
+  clearTimeout(timer);
+  assert.is(code, 1);
+  assert.is(stderr, '');
+});
+
 cli.run();

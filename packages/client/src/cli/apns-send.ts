@@ -17,7 +17,10 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const credentials = resolveCredentials(command.tls);
-    return await runSend(command, credentials, { stdout: process.stdout, stderr: process.stderr }, interruptible);
+    return await runSend(command, credentials, { stdout: process.stdout, stderr: process.stderr }, (control) => {
+      interruptible(control);
+      stopWhenStdoutCloses(control);
+    });
   } catch (error) {
     process.stderr.write(redact(formatCliError(PROGRAM, error), passphraseOf(argv)));
     return exitCodeFor(error);
@@ -36,6 +39,14 @@ function interruptible(control: RunControl): void {
   });
 }
 
+/** A reader that stops early (`apns-send --json ... | head`): stop reading tokens, end quietly. */
+function stopWhenStdoutCloses(control: RunControl): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    control.stop();
+  });
+}
+
 /** Hides the passphrase should any message (from any library) ever echo it. */
 function redact(text: string, passphrase: string | undefined): string {
   return passphrase ? text.split(passphrase).join('<passphrase>') : text;
@@ -50,4 +61,5 @@ function passphraseOf(argv: readonly string[]): string | undefined {
 
 const exitCode = await main(process.argv.slice(2));
 // Exit once stdout has taken everything: a lingering socket or timer must not keep a script waiting.
-process.stdout.write('', () => process.exit(exitCode));
+if (process.stdout.destroyed || !process.stdout.writable) process.exit(exitCode);
+else process.stdout.write('', () => process.exit(exitCode));
