@@ -1,5 +1,5 @@
 import type { TLSSocket } from 'node:tls';
-import { encodeFeedbackTuple, formatToken, parseToken, type FeedbackTupleInput } from '@apnskit/codec';
+import { FEEDBACK_HEADER_LENGTH, MAX_U32, TOKEN_LENGTH, formatToken, parseToken, type FeedbackTupleInput } from '@apnskit/codec';
 import { MockServerError } from './errors.js';
 
 /** How the feedback service writes its list. */
@@ -21,13 +21,17 @@ export interface QueuedFeedback {
 }
 
 const DEFAULT_CHUNK_DELAY_MS = 10;
+const PLAIN_HEX_TOKEN = /^[0-9a-fA-F]{64}$/;
 
 /**
  * The feedback list per topic (the UID of the client certificate), and how one connection gets
  * it: every queued tuple for its topic, then the list for that topic is empty.
  */
+/** A checked tuple as held in the queue (plain strings: a million small Buffers would cost seconds). */
+type StoredTuple = QueuedFeedback;
+
 export class FeedbackLists {
-  private readonly queues = new Map<string, QueuedFeedback[]>();
+  private readonly queues = new Map<string, StoredTuple[]>();
   private settings: Required<FeedbackServiceOptions> = { chunkSize: 0, chunkDelayMs: DEFAULT_CHUNK_DELAY_MS, holdOpen: false };
 
   constructor(options: FeedbackServiceOptions = {}) {
@@ -79,7 +83,17 @@ export class FeedbackLists {
   take(topic: string): { bytes: Buffer; count: number } {
     const queue = this.queues.get(topic) ?? [];
     this.queues.delete(topic);
-    return { bytes: Buffer.concat(queue.map((tuple) => encodeFeedbackTuple(tuple))), count: queue.length };
+    // One buffer for the whole list: `timestamp u32 | token length u16 | token`, back to back.
+    const tupleLength = FEEDBACK_HEADER_LENGTH + TOKEN_LENGTH;
+    const bytes = Buffer.allocUnsafe(queue.length * tupleLength);
+    let offset = 0;
+    for (const tuple of queue) {
+      bytes.writeUInt32BE(tuple.timestamp, offset);
+      bytes.writeUInt16BE(TOKEN_LENGTH, offset + 4);
+      bytes.write(tuple.token, offset + FEEDBACK_HEADER_LENGTH, TOKEN_LENGTH, 'hex');
+      offset += tupleLength;
+    }
+    return { bytes, count: queue.length };
   }
 
   clear(): void {
@@ -87,14 +101,17 @@ export class FeedbackLists {
   }
 }
 
-function checkTuple(tuple: FeedbackTupleInput, index: number): QueuedFeedback {
+function checkTuple(tuple: FeedbackTupleInput, index: number): StoredTuple {
   try {
     if (tuple === null || typeof tuple !== 'object') throw new Error('not an object');
-    const token = formatToken(parseToken(tuple.token));
+    // Plain 64-digit hex (the usual case, and a million of them in big lists) skips the general parser.
+    const token =
+      typeof tuple.token === 'string' && PLAIN_HEX_TOKEN.test(tuple.token) ? tuple.token.toLowerCase() : formatToken(parseToken(tuple.token));
     const timestamp = tuple.timestamp instanceof Date ? Math.floor(tuple.timestamp.getTime() / 1000) : tuple.timestamp;
-    // Encoding checks the timestamp's range.
-    encodeFeedbackTuple({ token, timestamp });
-    return Object.freeze({ token, timestamp });
+    if (!Number.isInteger(timestamp) || timestamp < 0 || timestamp > MAX_U32) {
+      throw new Error(`timestamp must be UNIX seconds from 0 to ${MAX_U32} or a Date, got ${JSON.stringify(tuple.timestamp)}`);
+    }
+    return { token, timestamp };
   } catch (error) {
     throw new MockServerError(
       'APNS_ERR_INVALID_FEEDBACK',
