@@ -109,6 +109,9 @@ const tokens = suite('apns-send tokens');
 
 tokens('a line is a token, blank, or malformed with its line number', () => {
   assert.equal(parseTokenLine(`  ${TOKEN}\r`, 3), { kind: 'token', token: Buffer.from(TOKEN, 'hex'), line: 3 });
+  assert.equal(parseTokenLine(TOKEN, 2), { kind: 'token', token: Buffer.from(TOKEN, 'hex'), line: 2 });
+  assert.is(parseTokenLine(`${TOKEN.slice(0, 62)}zz`, 6)?.kind, 'malformed');
+  assert.is(parseTokenLine(`${TOKEN.slice(0, 63)}z`, 7)?.kind, 'malformed');
   assert.is(parseTokenLine('   ', 4), undefined);
   const malformed = parseTokenLine('xyz', 5);
   assert.is(malformed?.kind, 'malformed');

@@ -72,7 +72,8 @@ run('an unreachable gateway: the reason at the first failure, then everything ac
   assert.is(code, 1);
   assert.match(stderr.text, /connection 1 to 127\.0\.0\.1:\d+ failed: .*; retrying\n/);
   assert.match(stderr.text, /could not connect to 127\.0\.0\.1:\d+ after 2 attempts/);
-  assert.match(stderr.text, /stopped early: /);
+  assert.match(stderr.text, /stopped early \(see above\); the tokens not read yet were not sent/);
+  assert.is(stderr.text.match(/could not connect/g)?.length, 1, 'the reason for stopping is given once');
   assert.is(stderr.text.match(/; retrying/g)?.length, 1, 'the reason is given once');
   const totals = JSON.parse(stdout.text.trim().split('\n').at(-1) as string) as Record<string, number>;
   assert.is(totals.delivered, 0);

@@ -51,7 +51,9 @@ export async function runSend(
     failedSoFar += 1;
     output.failure({ token: notification.token, status, name });
   });
+  const reported = new Set<unknown>();
   sender.on('error', (error) => {
+    reported.add(error);
     output.clearProgress();
     io.stderr.write(`apns-send: ${error.message}\n`);
   });
@@ -98,7 +100,8 @@ export async function runSend(
   }
   if (sendError !== undefined) {
     output.clearProgress();
-    io.stderr.write(`apns-send: stopped early: ${sendError instanceof Error ? sendError.message : String(sendError)}\n`);
+    const why = reported.has(sendError) ? 'see above' : sendError instanceof Error ? sendError.message : String(sendError);
+    io.stderr.write(`apns-send: stopped early (${why}); the tokens not read yet were not sent\n`);
   }
 
   const totals = {

@@ -2,7 +2,9 @@
 // (a file may hold millions, so it is never read whole).
 import { createReadStream, type ReadStream } from 'node:fs';
 import { createInterface, type Interface } from 'node:readline';
-import { isApnsCodecError, parseToken } from '@apnskit/codec';
+import { isApnsCodecError, parseToken, TOKEN_LENGTH } from '@apnskit/codec';
+
+const HEX_TOKEN_LENGTH = TOKEN_LENGTH * 2;
 
 /** A token ready to send, or a line that is not a token (reported, counted failed, never sent). */
 export type TokenEntry =
@@ -11,6 +13,11 @@ export type TokenEntry =
 
 /** Parses one line; blank lines are skipped (undefined). `line` is 1-based. */
 export function parseTokenLine(text: string, line: number): TokenEntry | undefined {
+  // Fast path for the usual line, 64 hex digits: Buffer.from stops at the first non-hex pair.
+  if (text.length === HEX_TOKEN_LENGTH) {
+    const token = Buffer.from(text, 'hex');
+    if (token.length === TOKEN_LENGTH) return { kind: 'token', token, line };
+  }
   const trimmed = text.trim();
   if (trimmed.length === 0) return undefined;
   try {
