@@ -201,6 +201,7 @@ export class Connection {
     if (this.state !== 'open' || socket === undefined) return;
     socket.cork();
     const now = Date.now();
+    this.window.expire(now);
     while (this.pending.count > 0 && socket.writableLength < this.writeBufferBytes) {
       this.writeChunk(socket, this.pending.shift() as FrameChunk, now);
     }
@@ -209,13 +210,12 @@ export class Connection {
   }
 
   private writeChunk(socket: TLSSocket, chunk: FrameChunk, now: number): void {
-    const { buffer, starts, marks } = chunk;
+    const { buffer, starts } = chunk;
     for (let index = 0; index < chunk.count; index += 1) {
-      const start = starts[index];
-      patchIdentifier(buffer, start, identifierOf(this.nextSequence));
+      patchIdentifier(buffer, starts[index], identifierOf(this.nextSequence));
       this.nextSequence += 1;
-      this.window.push(buffer, start, chunk.lengthOf(index), marks[index], now);
     }
+    this.window.pushChunk(chunk, now);
     socket.write(chunk.used === buffer.length ? buffer : buffer.subarray(0, chunk.used));
   }
 

@@ -1,3 +1,5 @@
+import type { FrameChunk } from './frame-queue.js';
+
 /** Bounds of the sent window: what a connection remembers of the frames it wrote. */
 export interface WindowLimits {
   /** Frames older than this are forgotten (default 15 000 ms, as the original library). */
@@ -70,6 +72,30 @@ export class SentWindow {
     this.bytes += length;
   }
 
+  /** Remembers every frame of a written chunk (one pass, no per-frame bound checks when it fits). */
+  pushChunk(chunk: FrameChunk, now: number): void {
+    const { buffer, starts, marks, count, used } = chunk;
+    const needed = Math.min(this.size + count, this.limits.maxCount);
+    if (needed > this.buffers.length) this.resize(Math.max(needed, Math.min(this.buffers.length * 2, this.limits.maxCount)));
+    if (this.size + count > this.limits.maxCount || this.bytes + used > this.limits.maxBytes) {
+      for (let index = 0; index < count; index += 1) this.push(buffer, starts[index], chunk.lengthOf(index), marks[index], now);
+      return;
+    }
+    const capacity = this.buffers.length;
+    let slot = (this.head + this.size) % capacity;
+    for (let index = 0; index < count; index += 1) {
+      const start = starts[index];
+      this.buffers[slot] = buffer;
+      this.starts[slot] = start;
+      this.lengths[slot] = (index + 1 < count ? starts[index + 1] : used) - start;
+      this.marks[slot] = marks[index];
+      this.sentAt[slot] = now;
+      slot = slot + 1 === capacity ? 0 : slot + 1;
+    }
+    this.size += count;
+    this.bytes += used;
+  }
+
   /** Forgets frames written more than maxAgeMs before `now`. */
   expire(now: number): void {
     const oldest = now - this.limits.maxAgeMs;
@@ -115,22 +141,27 @@ export class SentWindow {
   }
 
   private grow(): void {
-    const capacity = Math.min(this.buffers.length * 2, this.limits.maxCount);
+    this.resize(Math.min(this.buffers.length * 2, this.limits.maxCount));
+  }
+
+  /** Moves the entries, oldest first, into rings of `capacity` slots. */
+  private resize(capacity: number): void {
     if (capacity <= this.buffers.length) return;
-    // The ring is full: its entries run from head to the end, then from 0 to head.
-    const head = this.head;
-    this.buffers = this.buffers.slice(head).concat(this.buffers.slice(0, head), new Array<Buffer | undefined>(capacity - this.size).fill(undefined));
-    this.starts = unrolled(this.starts, new Uint32Array(capacity), head);
-    this.lengths = unrolled(this.lengths, new Uint32Array(capacity), head);
-    this.marks = unrolled(this.marks, new Uint8Array(capacity), head);
-    this.sentAt = unrolled(this.sentAt, new Float64Array(capacity), head);
+    const { head, size } = this;
+    const ordered = [...this.buffers.slice(head, head + size), ...this.buffers.slice(0, Math.max(0, head + size - this.buffers.length))];
+    this.buffers = ordered.concat(new Array<Buffer | undefined>(capacity - size).fill(undefined));
+    this.starts = unrolled(this.starts, new Uint32Array(capacity), head, size);
+    this.lengths = unrolled(this.lengths, new Uint32Array(capacity), head, size);
+    this.marks = unrolled(this.marks, new Uint8Array(capacity), head, size);
+    this.sentAt = unrolled(this.sentAt, new Float64Array(capacity), head, size);
     this.head = 0;
   }
 }
 
-/** Copies a full ring into `target` in order, oldest first. */
-function unrolled<T extends Uint32Array | Uint8Array | Float64Array>(ring: T, target: T, head: number): T {
-  target.set(ring.subarray(head) as never);
-  target.set(ring.subarray(0, head) as never, ring.length - head);
+/** Copies the `size` entries of a ring starting at `head` into `target` in order, oldest first. */
+function unrolled<T extends Uint32Array | Uint8Array | Float64Array>(ring: T, target: T, head: number, size: number): T {
+  const first = Math.min(size, ring.length - head);
+  target.set(ring.subarray(head, head + first) as never);
+  if (first < size) target.set(ring.subarray(0, size - first) as never, first);
   return target;
 }

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SentWindow } from '../src/sent-window.js';
+import { describeFrame } from '../src/frames.js';
 
 const limits = (over: Partial<{ maxAgeMs: number; maxCount: number; maxBytes: number }> = {}) => ({ maxAgeMs: 15_000, maxCount: 1_000_000, maxBytes: 1 << 30, ...over });
 
@@ -73,6 +74,23 @@ test('a zero window or an oversized frame remembers nothing but keeps sequences'
   pushFrames(small, 2);
   assert.is(small.size, 0);
   assert.is(small.nextSequence, 9);
+});
+
+test('whole chunks are remembered in one pass, with the bounds still applied', async () => {
+  const { FrameQueue } = await import('../src/frame-queue.js');
+  const queue = new FrameQueue(1000);
+  for (let index = 0; index < 30; index += 1) queue.appendNotification({ token: index.toString(16).padStart(64, '0'), payload: '{"n":' + index + '}' }, 'frame', 2048);
+  const roomy = new SentWindow(limits(), 1);
+  const bounded = new SentWindow(limits({ maxCount: 12 }), 1);
+  for (let chunk = queue.shift(); chunk; chunk = queue.shift()) {
+    roomy.pushChunk(chunk, 0);
+    bounded.pushChunk(chunk, 0);
+  }
+  assert.is(roomy.size, 30);
+  assert.is(describeFrame(roomy.frame(30)).payload.toString(), '{"n":29}');
+  assert.is(bounded.size, 12);
+  assert.is(bounded.firstSequence, 19);
+  assert.equal(bounded.frame(19), roomy.frame(19));
 });
 
 test('clear drops every entry', () => {
