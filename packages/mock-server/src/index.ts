@@ -1,4 +1,5 @@
-export { createMockServer, MockServer } from './server.js';
+export { createMockServer } from './create.js';
+export { MockServer } from './server.js';
 export type {
   ConnectionEvent,
   DisconnectEvent,
@@ -10,7 +11,7 @@ export type {
   Service,
   TlsErrorEvent,
   WaitOptions,
-} from './server.js';
+} from './server-types.js';
 export type { MockServerOptions } from './options.js';
 export type { RecordedNotification, RejectedNotification } from './recorder.js';
 export type { ConnectionEnd } from './gateway-connection.js';

@@ -1,93 +1,19 @@
 import { EventEmitter } from 'node:events';
 import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
-import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
+import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import type { FeedbackTupleInput } from '@apnskit/codec';
-import { loadCertificates, type MockCertificates } from './certs/store.js';
+import type { MockCertificates } from './certs/store.js';
 import { MockServerError } from './errors.js';
 import { FeedbackLists, serveFeedback, type FeedbackServiceOptions, type QueuedFeedback } from './feedback-service.js';
 import { FaultSet } from './fault-set.js';
-import type { Fault, FaultState } from './fault-types.js';
-import { GatewayConnection, type ConnectionEnd, type GatewayContext, type GatewayCounters } from './gateway-connection.js';
-import { resolveOptions, type MockServerOptions, type ResolvedOptions } from './options.js';
+import { GatewayConnection, type GatewayContext, type GatewayCounters } from './gateway-connection.js';
+import type { ResolvedOptions } from './options.js';
 import { peerIdentity } from './peer.js';
 import { NotificationRecorder, type RecordedNotification, type RejectedNotification } from './recorder.js';
 import { Waiters } from './waiters.js';
-import { startControlApi } from './control-api.js';
-import { feedbackByTopic, loadScript, parseScript, type MockScript } from './script.js';
-
-export type Service = 'gateway' | 'feedback';
-
-/** Counters since start or the last `reset()`. */
-export interface MockServerStats extends GatewayCounters {
-  /** Gateway connections that completed the handshake (numbered from 1; numbers are never reused). */
-  connections: number;
-  openConnections: number;
-  accepted: number;
-  rejected: number;
-  /** Connections refused before the handshake: a refuse-connections fault, or over maxConnections. */
-  refused: number;
-  /** Connections closed right after the handshake (drop-connections fault or wrong environment). */
-  dropped: number;
-  /** Handshakes that failed: no client certificate, another CA's, or a TLS error. */
-  tlsErrors: number;
-  feedbackConnections: number;
-  feedbackTuplesSent: number;
-  feedbackQueued: number;
-}
-
-export interface ConnectionEvent {
-  readonly service: Service;
-  readonly connection: number;
-  readonly remote: string;
-  readonly topic: string | undefined;
-  readonly environments: readonly string[];
-}
-export interface DisconnectEvent {
-  readonly service: Service;
-  readonly connection: number;
-  readonly reason: ConnectionEnd;
-}
-export interface RefusedEvent {
-  readonly service: Service;
-  readonly remote: string;
-  readonly reason: 'refuse-connections' | 'drop-connections' | 'wrong-environment' | 'too-many-connections';
-}
-export interface TlsErrorEvent {
-  readonly service: Service;
-  readonly code: string | undefined;
-  readonly message: string;
-}
-export interface FeedbackEvent {
-  readonly connection: number;
-  readonly topic: string;
-  readonly tuples: number;
-}
-
-export interface MockServerEvents {
-  connection: [ConnectionEvent];
-  disconnect: [DisconnectEvent];
-  rejection: [RejectedNotification];
-  refused: [RefusedEvent];
-  'tls-error': [TlsErrorEvent];
-  feedback: [FeedbackEvent];
-}
-
-/** The fault controls of a running server. */
-export interface FaultControls {
-  /** Checks and adds a fault; returns its id. Throws APNS_ERR_INVALID_FAULT naming what to fix. */
-  add(fault: Fault): number;
-  /** Checks every fault, then adds them all (or none when one is bad); returns their ids. */
-  addAll(faults: readonly Fault[]): number[];
-  remove(id: number): boolean;
-  clear(): void;
-  list(): FaultState[];
-}
-
-export interface WaitOptions {
-  /** Reject with APNS_ERR_WAIT_TIMEOUT after this long. Default 10000 ms. */
-  readonly timeoutMs?: number;
-}
+import { feedbackByTopic, type MockScript } from './script.js';
+import type { FaultControls, MockServerEvents, MockServerStats, Service, WaitOptions } from './server-types.js';
 
 function zeroCounters(): GatewayCounters {
   return { bytesReceived: 0, discardedBytes: 0, shutdowns: 0, silentCloses: 0, resets: 0, stalls: 0 };
@@ -348,53 +274,4 @@ function portOf(server: TlsServer): number {
 
 function remoteOf(socket: Socket): string {
   return socket.remoteFamily === 'IPv6' ? `[${socket.remoteAddress}]:${socket.remotePort}` : `${socket.remoteAddress}:${socket.remotePort}`;
-}
-
-function listen(server: TlsServer, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-/** Starts the gateway and feedback service (and the control API when `controlPort` is set). */
-export async function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
-  const resolved = resolveOptions(options);
-  // A bad script is reported before anything listens.
-  const script = typeof resolved.script === 'string' ? loadScript(resolved.script) : resolved.script ? parseScript(resolved.script) : undefined;
-  const certs = await loadCertificates({ topic: resolved.topic, certsDir: resolved.certsDir, p12Passphrase: resolved.p12Passphrase });
-  const tlsOptions = { cert: certs.serverCert, key: certs.serverKey, ca: certs.ca, requestCert: true, rejectUnauthorized: true };
-  const gatewayServer = createTlsServer(tlsOptions);
-  const feedbackServer = createTlsServer(tlsOptions);
-  for (const server of [gatewayServer, feedbackServer]) server.maxConnections = resolved.maxConnections;
-  try {
-    await listen(gatewayServer, resolved.gatewayPort, resolved.host);
-    await listen(feedbackServer, resolved.feedbackPort, resolved.host);
-  } catch (error) {
-    gatewayServer.close();
-    feedbackServer.close();
-    throw new MockServerError('APNS_ERR_INVALID_OPTION', `could not listen on ${resolved.host}: ${(error as Error).message}; pick free ports or 0`, {
-      cause: error,
-    });
-  }
-  const mock = new MockServer(certs, resolved, gatewayServer, feedbackServer);
-  try {
-    if (script) mock.applyScript(script);
-    if (resolved.controlPort !== undefined) {
-      mock.controlServer = await startControlApi(mock, resolved.controlPort, resolved.host).catch((error: Error) => {
-        throw new MockServerError('APNS_ERR_INVALID_OPTION', `could not start the control API on port ${resolved.controlPort}: ${error.message}; pick a free port or 0`, {
-          cause: error,
-        });
-      });
-      const address = mock.controlServer.address();
-      mock.control = { port: typeof address === 'object' && address ? address.port : 0 };
-    }
-  } catch (error) {
-    await mock.close();
-    throw error;
-  }
-  return mock;
 }
