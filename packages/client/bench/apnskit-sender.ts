@@ -6,6 +6,7 @@ import { encodedLength } from '@apnskit/codec';
 import { benchToken, benchTokens, PAYLOAD_BYTES } from './fixtures.js';
 import { clock } from './mock-protocol.js';
 import type { MockHost } from './mock-host.js';
+import { cpuMeter, type SinkRun } from './sink.js';
 
 /** Token tag of the one notification that opens the sender's connection before timing. */
 const WARM_UP_TAG = 0xa8;
@@ -83,7 +84,7 @@ export async function runSender(host: MockHost, tag: number, count: number, time
 }
 
 /** The same sends into the byte-counting sink (nothing decodes them): the sender's own speed. */
-export async function runSenderIntoSink(host: MockHost, tag: number, count: number, timeoutMs: number): Promise<number> {
+export async function runSenderIntoSink(host: MockHost, tag: number, count: number, timeoutMs: number): Promise<SinkRun> {
   await host.resetSink();
   const sender = openSender(host, host.gateway.sinkPort);
   const frameBytes = encodedLength({ token: benchToken(WARM_UP_TAG, 0), payload: PAYLOAD_BYTES });
@@ -91,12 +92,14 @@ export async function runSenderIntoSink(host: MockHost, tag: number, count: numb
   await host.waitForBytes(frameBytes, timeoutMs);
   const tokens = benchTokens(tag, count);
   const reached = host.waitForBytes((1 + count) * frameBytes, timeoutMs);
+  const cpu = cpuMeter();
   const start = clock();
   for (let index = 0; index < count; index += 1) {
     await sender.send({ token: tokens[index], payload: PAYLOAD_BYTES });
   }
   const elapsedMs = (await reached) - start;
+  const cpuMicros = cpu(count);
   // The sink never answers the probe: the report says unconfirmed, which is right, and unused here.
   await sender.close();
-  return elapsedMs;
+  return { elapsedMs, cpuMicros };
 }

@@ -11,6 +11,7 @@ import { runSender, runSenderIntoSink } from './apnskit-sender.js';
 import { MockHost } from './mock-host.js';
 import { runNodeApn } from './node-apn.js';
 import { runRawIntoSink, runRawSocket } from './raw-socket.js';
+import type { SinkRun } from './sink.js';
 import { best, formatRate, printTable, printTargets, type ContenderResult } from './report.js';
 
 const { values } = parseArgs({
@@ -59,16 +60,18 @@ try {
   printTargets(subject, ceiling, baseline, { shareOfCeiling: 0.6, rate: 1_000_000, timesNodeApn: 30 });
 
   // Where the limit lies: the same two clients into a TLS server that only counts bytes.
-  const rawSink: number[] = [];
-  const senderSink: number[] = [];
+  const rawSink: SinkRun[] = [];
+  const senderSink: SinkRun[] = [];
   for (let round = 1; round <= runs; round += 1) {
-    rawSink.push(rate(count, await runRawIntoSink(host, TAGS.raw, count, RUN_TIMEOUT_MS)));
-    senderSink.push(rate(count, await runSenderIntoSink(host, TAGS.sender, count, RUN_TIMEOUT_MS)));
+    rawSink.push(await runRawIntoSink(host, TAGS.raw, count, RUN_TIMEOUT_MS));
+    senderSink.push(await runSenderIntoSink(host, TAGS.sender, count, RUN_TIMEOUT_MS));
   }
+  const sinkRate = (sinkRuns: SinkRun[]) => formatRate(best(sinkRuns.map((run) => rate(count, run.elapsedMs))));
+  const sinkCpu = (sinkRuns: SinkRun[]) => Math.min(...sinkRuns.map((run) => run.cpuMicros)).toFixed(2);
   console.log(
-    `\ninto a TLS server that only counts bytes (no decoding, no records), best of ${runs}: ` +
-      `raw socket ${formatRate(best(rawSink))}/s, sender ${formatRate(best(senderSink))}/s ` +
-      `(${((best(senderSink) / best(rawSink)) * 100).toFixed(1)}% of raw)`,
+    `\ninto a TLS server that only counts bytes (no decoding, no records), best of ${runs}:\n` +
+      `  raw socket ${sinkRate(rawSink)}/s, ${sinkCpu(rawSink)} us of CPU per notification (both threads)\n` +
+      `  sender     ${sinkRate(senderSink)}/s, ${sinkCpu(senderSink)} us of CPU per notification (both threads)`,
   );
 
   const held = await runSender(host, TAGS.sender, count, RUN_TIMEOUT_MS, true);

@@ -5,6 +5,7 @@ import { toWireNotification, wireLength, writeWire } from '@apnskit/codec';
 import { benchTokens, PAYLOAD_BYTES } from './fixtures.js';
 import { clock } from './mock-protocol.js';
 import type { MockHost } from './mock-host.js';
+import { cpuMeter, type SinkRun } from './sink.js';
 
 /** Bytes per socket write: large enough that per-write overhead vanishes. */
 const BATCH_BYTES = 256 * 1024;
@@ -59,17 +60,19 @@ export async function runRawSocket(host: MockHost, tag: number, count: number, t
 }
 
 /** The same writes into the byte-counting sink: what TLS alone allows, with no mock decoding. */
-export async function runRawIntoSink(host: MockHost, tag: number, count: number, timeoutMs: number): Promise<number> {
+export async function runRawIntoSink(host: MockHost, tag: number, count: number, timeoutMs: number): Promise<SinkRun> {
   const batches = encodeBatches(benchTokens(tag, count));
   const total = batches.reduce((sum, batch) => sum + batch.length, 0);
   await host.resetSink();
   const socket = await connectRaw(host, host.gateway.sinkPort);
   const reached = host.waitForBytes(total, timeoutMs);
+  const cpu = cpuMeter();
   const start = clock();
   for (const batch of batches) {
     if (!socket.write(batch)) await once(socket, 'drain');
   }
   const elapsedMs = (await reached) - start;
+  const cpuMicros = cpu(count);
   socket.destroy();
-  return elapsedMs;
+  return { elapsedMs, cpuMicros };
 }
