@@ -99,7 +99,14 @@ export class GatewayConnection {
       context.counters.discardedBytes += chunk.length;
       return;
     }
-    const results = this.decoder.push(chunk);
+    let results: ReturnType<NotificationDecoder['push']>;
+    try {
+      results = this.decoder.push(chunk);
+    } catch (error) {
+      // The decoder reports bad bytes as values; should it ever throw, this connection ends, not the process.
+      this.failDecode({ kind: 'error', status: Status.ProtocolError, id: undefined, format: undefined, reason: `decoder error: ${(error as Error).message}`, fatal: true });
+      return;
+    }
     const { faults, recorder } = context;
     // Shared facts of this chunk, registered once it holds an accepted notification.
     let chunkInfo = -1;

@@ -94,12 +94,16 @@ export function transcript(socket: TLSSocket): Promise<Transcript> {
   });
 }
 
-/** Sends bytes on a new connection and returns what came back by the time it closed. */
-export async function exchange(mock: MockServer, bytes: Buffer, options: ClientOptions = {}): Promise<Transcript> {
+/**
+ * Sends bytes on a new connection and returns what came back by the time it closed. With `end`,
+ * the client ends its side after writing (the server never closes a healthy connection itself).
+ */
+export async function exchange(mock: MockServer, bytes: Buffer, options: ClientOptions & { end?: boolean } = {}): Promise<Transcript> {
   const socket = openClient(mock, options);
   const done = transcript(socket);
   await secure(socket);
-  socket.write(bytes);
+  if (options.end) socket.end(bytes);
+  else socket.write(bytes);
   return done;
 }
 

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { createMockServer, type MockServer } from '../src/index.js';
 import { deliver, exchange, frame, frames, openClient, secure, sleep, transcript, until } from './helpers.js';
 import { randomBytes } from 'node:crypto';
+import { NotificationDecoder } from '@apnskit/codec';
 
 let mock: MockServer;
 
@@ -31,6 +32,34 @@ test('random garbage on many connections: each is answered or closed, the server
   for (const { data } of results) assert.ok(data.length === 0 || (data.length === 6 && data[0] === 8), data.toString('hex'));
   await until(() => mock.stats().openConnections === 0);
   await deliver(mock, frames(1, 3), mock.acceptedCount + 3);
+});
+
+test('mutated valid frames: every connection gets nothing or one error response, and the server keeps serving', async () => {
+  const valid = frames(1, 5);
+  const runs = Array.from({ length: 60 }, (_, seed) => {
+    const mutated = Buffer.from(valid);
+    const noise = bytesFrom(seed + 100, 8);
+    for (let flip = 0; flip < 4; flip++) mutated[noise[flip * 2]! % mutated.length] = noise[flip * 2 + 1]!;
+    return exchange(mock, mutated.subarray(0, mutated.length - (seed % 3)), { end: true });
+  });
+  for (const { data } of await Promise.all(runs)) assert.ok(data.length === 0 || (data.length === 6 && data[0] === 8), data.toString('hex'));
+  const before = mock.acceptedCount;
+  await deliver(mock, frames(1, 2), before + 2);
+});
+
+test('should the decoder ever throw, that connection gets status 128 and the process lives on', async () => {
+  const original = NotificationDecoder.prototype.push;
+  NotificationDecoder.prototype.push = () => {
+    throw new Error('boom');
+  };
+  try {
+    const { data } = await exchange(mock, frame(1));
+    assert.equal([...data], [8, 128, 0, 0, 0, 0]);
+    assert.match(mock.rejected[0]!.reason, /decoder error: boom/);
+  } finally {
+    NotificationDecoder.prototype.push = original;
+  }
+  await deliver(mock, frame(2), 1);
 });
 
 test('truncated frames at every length: the connection holds the prefix until it idles, then closes', async () => {
