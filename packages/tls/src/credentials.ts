@@ -31,7 +31,7 @@ export interface ApnsTlsOptions {
 export interface ResolvedCredentials {
   /** Holds a ready SecureContext (key material stays inside it), rejectUnauthorized, servername. */
   readonly connectOptions: ConnectionOptions;
-  /** Undefined only for a .p12 that Node reads but that could not be inspected. */
+  /** Undefined only for a .p12 that node-forge cannot read and whose certificate Node does not expose. */
   readonly certificate?: CertificateSummary;
 }
 
@@ -129,12 +129,24 @@ function loadPfx(pfx: Buffer | string, passphrase: string | undefined, extraCa: 
   } catch (error) {
     // A structure forge does not model may still be one OpenSSL reads: let Node try it as is.
     if (!(error instanceof ApnsTlsError) || error.code !== 'APNS_ERR_TLS_INVALID_PFX') throw error;
+    let context: SecureContext;
     try {
-      return { context: createSecureContext({ pfx: source.bytes, passphrase, ca: extraCa }) };
+      context = createSecureContext({ pfx: source.bytes, passphrase, ca: extraCa });
     } catch {
       throw error;
     }
+    return { context, certificate: contextCertificate(context) };
   }
+}
+
+/**
+ * The client certificate OpenSSL loaded into a context. Node exposes it only on the native
+ * handle (`context.getCertificate()`, present since Node 11); without it the checks are skipped.
+ */
+function contextCertificate(context: SecureContext): X509Certificate | undefined {
+  const native = (context as { context?: { getCertificate?: () => Buffer | null } }).context;
+  const der = typeof native?.getCertificate === 'function' ? native.getCertificate() : null;
+  return der ? new X509Certificate(der) : undefined;
 }
 
 function secureContext(

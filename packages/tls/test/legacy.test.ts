@@ -59,4 +59,29 @@ test('a legacy production check fails with the environment named', () => {
   assert.match(error.message, 'sandbox certificate');
 });
 
+test('a .p12 node-forge cannot read (Camellia PBES2) is loaded by Node natively, and still checked', async () => {
+  const path = join(FIXTURES, 'camellia.p12');
+  const credentials = resolveCredentials({ pfx: path, passphrase: 'apnskit-camellia', environment: 'sandbox' });
+  assert.is(credentials.certificate?.topic, 'com.example.camellia');
+  assert.equal(credentials.certificate?.environments, ['sandbox']);
+  const wrongEnvironment = thrown(() => resolveCredentials({ pfx: path, passphrase: 'apnskit-camellia', environment: 'production' }));
+  assert.is(wrongEnvironment.code, 'APNS_ERR_TLS_WRONG_ENVIRONMENT');
+  assert.is(thrown(() => resolveCredentials({ pfx: path, passphrase: 'wrong' })).code, 'APNS_ERR_TLS_BAD_PASSPHRASE');
+  const { server } = pki();
+  const certificate = new X509Certificate(readFileSync(path.replace('camellia.p12', 'camellia-cert.pem'))).toString();
+  const result = await handshake(
+    { cert: server.cert, key: server.key, ca: certificate, requestCert: true, rejectUnauthorized: true },
+    resolveCredentials({ pfx: path, passphrase: 'apnskit-camellia', insecureSkipServerVerification: true }).connectOptions,
+  );
+  assert.ok(result.ok, String(result.error));
+  assert.is(result.peerSubject?.UID, 'com.example.camellia');
+});
+
+test('a damaged .p12 neither reader can load is APNS_ERR_TLS_INVALID_PFX with the conversion command', () => {
+  const truncated = readFileSync(join(FIXTURES, 'camellia.p12')).subarray(0, 600);
+  const error = thrown(() => resolveCredentials({ pfx: truncated, passphrase: 'apnskit-camellia' }));
+  assert.is(error.code, 'APNS_ERR_TLS_INVALID_PFX');
+  assert.match(error.message, 'openssl pkcs12 -legacy -in old.p12 -nodes | openssl pkcs12 -export -out new.p12');
+});
+
 test.run();
