@@ -126,6 +126,8 @@ export function serveFeedback(
   bytes: Buffer,
   options: Required<FeedbackServiceOptions>,
   closeGraceMs: number,
+  /** Called once the whole list was written and the connection ended. */
+  onServed: () => void,
 ): void {
   const timers = new Set<NodeJS.Timeout>();
   socket.on('close', () => {
@@ -140,6 +142,7 @@ export function serveFeedback(
   };
   const finish = (): void => {
     if (options.holdOpen) return;
+    onServed();
     socket.end();
     later(closeGraceMs, () => socket.destroy());
   };

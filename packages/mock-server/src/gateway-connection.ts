@@ -22,6 +22,8 @@ export type ConnectionEnd =
   | 'silent-close'
   | 'reset'
   | 'partial-frame-timeout'
+  /** Feedback only: the whole list was written and the server closed. */
+  | 'served'
   | 'server-closed'
   | 'error';
 

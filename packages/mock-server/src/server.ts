@@ -249,16 +249,18 @@ export class MockServer extends EventEmitter<MockServerEvents> {
     const topic = identity.topic ?? this.certs.topic;
     this.tally.feedbackConnections++;
     this.feedbackSockets.add(socket);
+    let served = false;
     socket.on('error', () => undefined);
     socket.on('close', () => {
       this.feedbackSockets.delete(socket);
-      this.emit('disconnect', { service: 'feedback', connection: number, reason: 'client' });
+      const reason = served ? 'served' : this.closing ? 'server-closed' : 'client';
+      this.emit('disconnect', { service: 'feedback', connection: number, reason });
     });
     this.emit('connection', { service: 'feedback', connection: number, remote: remoteOf(socket), ...identity });
     const { bytes, count } = this.feedbackLists.take(topic);
     this.tally.feedbackTuplesSent += count;
     this.emit('feedback', { connection: number, topic, tuples: count });
-    serveFeedback(socket, bytes, this.feedbackLists.options, this.options.closeGraceMs);
+    serveFeedback(socket, bytes, this.feedbackLists.options, this.options.closeGraceMs, () => (served = true));
   }
 
   private onTlsError(service: Service, error: NodeJS.ErrnoException): void {

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FeedbackDecoder, formatToken } from '@apnskit/codec';
 import { createMockServer, MockServerError, type MockServer } from '../src/index.js';
-import { openClient, secure, tokenFor, transcript, type ClientOptions } from './helpers.js';
+import { openClient, secure, tokenFor, transcript, until, type ClientOptions } from './helpers.js';
 
 let mock: MockServer;
 
@@ -26,6 +26,8 @@ async function readFeedback(options: ClientOptions = {}): Promise<{ tuples: Arra
 }
 
 test('writes every queued tuple, closes, and the list is empty afterwards', async () => {
+  const reasons: string[] = [];
+  mock.on('disconnect', (event) => reasons.push(`${event.service} ${event.reason}`));
   mock.addFeedback([
     { token: tokenFor(1), timestamp: 1_700_000_000 },
     { token: tokenFor(2), timestamp: new Date(1_700_000_100_000) },
@@ -39,6 +41,9 @@ test('writes every queued tuple, closes, and the list is empty afterwards', asyn
   assert.equal((await readFeedback()).tuples, []);
   assert.is(mock.stats().feedbackTuplesSent, 2);
   assert.is(mock.stats().feedbackConnections, 2);
+  await until(() => reasons.length === 2);
+  mock.removeAllListeners('disconnect');
+  assert.equal(reasons, ['feedback served', 'feedback served']);
 });
 
 test('small chunks: the tuples come in many reads and decode the same', async () => {
@@ -60,8 +65,13 @@ test('holdOpen: the tuples come and the connection stays open', async () => {
   assert.is(first.length, 38);
   await new Promise((resolve) => setTimeout(resolve, 300));
   assert.is(socket.destroyed, false, 'still open after the close grace');
+  const reasons: string[] = [];
+  mock.on('disconnect', (event) => reasons.push(event.reason));
   socket.end();
   await done;
+  await until(() => reasons.length === 1);
+  mock.removeAllListeners('disconnect');
+  assert.equal(reasons, ['client']);
 });
 
 test('lists are per topic: the client certificate UID picks the list', async () => {
