@@ -3,7 +3,7 @@
 // batches (the ceiling) and node-apn 1.7.8, all in the same run against the same mock, which
 // runs on its own thread. Every run is checked first: the mock must hold exactly the sent set.
 //
-//   node packages/client/bench/dist/client.bench.js [--count 200000] [--node-apn-count 20000] [--runs 3]
+//   node packages/client/bench/dist/client.bench.js [--count 200000] [--node-apn-count 20000] [--runs 7]
 import { parseArgs } from 'node:util';
 import { encodedLength } from '@apnskit/codec';
 import { benchToken, PAYLOAD_BYTES } from './fixtures.js';
@@ -18,7 +18,7 @@ const { values } = parseArgs({
   options: {
     count: { type: 'string', default: '200000' },
     'node-apn-count': { type: 'string', default: '20000' },
-    runs: { type: 'string', default: '5' },
+    runs: { type: 'string', default: '7' },
   },
 });
 const count = Number(values.count);
