@@ -21,9 +21,14 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '7' },
   },
 });
-const count = Number(values.count);
-const nodeApnCount = Number(values['node-apn-count']);
-const runs = Number(values.runs);
+function positiveInteger(name: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name} must be a whole number >= 1, got ${JSON.stringify(text)}`);
+  return value;
+}
+const count = positiveInteger('count', values.count);
+const nodeApnCount = positiveInteger('node-apn-count', values['node-apn-count']);
+const runs = positiveInteger('runs', values.runs);
 /** Hang guard per run; a run normally takes well under a second (node-apn: a few). */
 const RUN_TIMEOUT_MS = 120_000;
 /** First round (not timed): every contender sends this many and the mock's record is checked. */
