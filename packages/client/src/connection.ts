@@ -176,6 +176,12 @@ export class Connection {
   }
 
   private probeTimeoutMs = 0;
+  private openedAt: number | undefined;
+
+  /** Milliseconds the connection has been (or was, until it settled) open; 0 if it never opened. */
+  openFor(now: number): number {
+    return this.openedAt === undefined ? 0 : now - this.openedAt;
+  }
 
   private kick(): void {
     if (this.state === 'idle') this.connect();
@@ -189,6 +195,7 @@ export class Connection {
     clearTimeout(this.timer);
     if (this.state !== 'connecting') return;
     this.state = 'open';
+    this.openedAt = Date.now();
     this.call(() => this.handlers.onConnect?.());
     this.hooks.onOpen?.(this);
     this.flush();

@@ -13,6 +13,8 @@ import type { Settlement } from './settlement.js';
 import { credentialsFrom } from './socket.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
+/** A connection open this long before it ended without an answer still counts as a success. */
+const HEALTHY_CONNECTION_MS = 1000;
 
 /**
  * The managed sender: a pool of connections fed from one bounded queue of encoded frames;
@@ -205,9 +207,7 @@ export class Sender extends EventEmitter<SenderEvents> {
 
   private settled(connection: Connection, settlement: Settlement, unwritten: FrameQueue): void {
     this.active.delete(connection);
-    const wroteNothing = connection.window.nextSequence === connection.origin;
-    if (settlement.cause === 'connect-failed' || (wroteNothing && settlement.delivered === 0 && unwritten.count > 0)) this.failures += 1;
-    else this.failures = 0;
+    this.countFailure(connection, settlement);
     // A probe unanswered while closing leaves its tail unconfirmed; a checkpoint's is resent.
     this.ledger.apply(settlement, connection.window, unwritten, this.queue, settlement.cause === 'probe-timeout' && this.closing !== undefined);
     if (settlement.response && settlement.unknownIdentifier !== undefined) {
@@ -217,6 +217,18 @@ export class Sender extends EventEmitter<SenderEvents> {
     this.emit('disconnect', { connection: this.numbers.get(connection) as number, cause: settlement.cause });
     if (this.failures > this.reconnectLimit) this.giveUp();
     this.schedulePump();
+  }
+
+  /**
+   * An answer, or a connection that stayed open a while, resets the count of failed attempts; one
+   * that never opened or was closed at once without an answer (a refused handshake, a rejected
+   * client certificate, the wrong environment) adds to it. Our own close counts neither way.
+   */
+  private countFailure(connection: Connection, settlement: Settlement): void {
+    if (settlement.cause === 'closed') return;
+    const answered = settlement.cause === 'error-response' || settlement.cause === 'probe-answered';
+    if (answered || connection.openFor(Date.now()) >= HEALTHY_CONNECTION_MS) this.failures = 0;
+    else this.failures += 1;
   }
 
   private giveUp(): void {
