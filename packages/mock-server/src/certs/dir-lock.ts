@@ -1,0 +1,41 @@
+import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const LOCK_FILE = '.apns-mock.lock';
+/** A lock older than this was left by a process that died: it is taken over. */
+const STALE_LOCK_MS = 60_000;
+const WAIT_LIMIT_MS = 120_000;
+const POLL_MS = 50;
+
+/**
+ * Runs `action` holding a lock file in `dir`, so that mock servers started at the same time with
+ * one certificates directory (parallel test runs, several CLIs) do not overwrite each other's files.
+ */
+export async function withDirLock<T>(dir: string, action: () => Promise<T>): Promise<T> {
+  mkdirSync(dir, { recursive: true });
+  const lock = join(dir, LOCK_FILE);
+  const deadline = Date.now() + WAIT_LIMIT_MS;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx'));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    let age = 0;
+    try {
+      age = Date.now() - statSync(lock).mtimeMs;
+    } catch {
+      continue; // released meanwhile
+    }
+    if (age > STALE_LOCK_MS) rmSync(lock, { force: true });
+    else if (Date.now() > deadline) throw new Error(`${lock} is held by another process; remove it if no apns-mock is running`);
+    else await sleep(POLL_MS);
+  }
+  try {
+    return await action();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
