@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
@@ -146,6 +147,34 @@ test('certsDir: files are written, reused while valid, and repaired when broken'
     // Another topic's files in the same directory are not reused.
     const other = await loadCertificates({ topic: 'com.example.other', certsDir: dir });
     assert.ok(new X509Certificate(other.clientCert).subject.includes('UID=com.example.other'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('several processes starting at once with one certificates directory end up with the same files', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'apnskit-certs-race-'));
+  try {
+    // A lock left by a process that died is taken over.
+    writeFileSync(join(dir, '.apns-mock.lock'), '');
+    const old = new Date(Date.now() - 10 * 60_000);
+    utimesSync(join(dir, '.apns-mock.lock'), old, old);
+    const store = new URL('../src/index.js', import.meta.url).href;
+    const script = `const { loadCertificates } = await import(${JSON.stringify(store)});
+      const certs = await loadCertificates({ topic: 'com.example.race', certsDir: ${JSON.stringify(dir)} });
+      process.stdout.write(certs.clientCert);`;
+    const outputs = await Promise.all(
+      [1, 2, 3].map(
+        () =>
+          new Promise<string>((resolve, reject) => {
+            execFile(process.execPath, ['--input-type=module', '-e', script], (error, stdout) => (error ? reject(error) : resolve(stdout)));
+          }),
+      ),
+    );
+    const onDisk = readFileSync(join(dir, 'client-cert.pem'), 'utf8');
+    for (const output of outputs) assert.is(output, onDisk);
+    assert.not.ok(existsSync(join(dir, '.apns-mock.lock')));
+    createSecureContext({ pfx: readFileSync(join(dir, 'client.p12')), passphrase: 'apnskit-mock' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
