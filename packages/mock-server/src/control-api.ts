@@ -93,7 +93,8 @@ async function route(mock: MockServer, request: IncomingMessage, response: Serve
       });
     case 'GET /notifications': {
       const from = numberParam(url, 'from') ?? 0;
-      return send(response, 200, mock.notificationsFrom(from).map(notificationJson));
+      const limit = numberParam(url, 'limit');
+      return send(response, 200, mock.notificationsFrom(from, limit).map(notificationJson));
     }
     case 'GET /rejected':
       return send(response, 200, mock.rejected.map(rejectionJson));

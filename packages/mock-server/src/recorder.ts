@@ -124,10 +124,11 @@ export class NotificationRecorder {
     return this.views.slice();
   }
 
-  /** The views of notifications [from, end), made for those only. */
-  range(from: number): RecordedNotification[] {
+  /** The views of notifications [from, to), made for those only. */
+  range(from: number, to = this.rows): RecordedNotification[] {
     const views: RecordedNotification[] = [];
-    for (let row = Math.max(0, from); row < this.rows; row++) views.push(this.views[row] ?? this.view(row));
+    const end = Math.min(to, this.rows);
+    for (let row = Math.max(0, from); row < end; row++) views.push(this.views[row] ?? this.view(row));
     return views;
   }
 

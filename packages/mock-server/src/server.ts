@@ -101,9 +101,9 @@ export class MockServer extends EventEmitter<MockServerEvents> {
     return this.recorder.all();
   }
 
-  /** Accepted notifications from index `from` on (for polling without copying the whole list). */
-  notificationsFrom(from: number): RecordedNotification[] {
-    return this.recorder.range(from);
+  /** Accepted notifications from index `from` on, at most `limit` of them (for polling big lists). */
+  notificationsFrom(from: number, limit = Number.POSITIVE_INFINITY): RecordedNotification[] {
+    return this.recorder.range(from, from + limit);
   }
 
   /** How many notifications were accepted (cheaper than `notifications.length`). */

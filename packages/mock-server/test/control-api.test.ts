@@ -50,6 +50,7 @@ test('POST /faults arms faults (one or an array); GET /notifications and GET /st
   assert.is(typeof first.connection, 'number');
   assert.is(Buffer.from(first.payloadBase64, 'base64').toString(), '{"aps":{"alert":"Hi"}}');
   assert.is((await call('GET', '/notifications?from=1')).json.length, 1);
+  assert.equal((await call('GET', '/notifications?from=0&limit=1')).json.map((n: { id: number }) => n.id), [1]);
   const stats = await call('GET', '/stats');
   assert.is(stats.json.accepted, 2);
   assert.is(stats.json.rejected, 1);
