@@ -3,6 +3,9 @@ import type { SentNotification } from './frames.js';
 import type { WindowLimits } from './sent-window.js';
 import type { SettleCause } from './settlement.js';
 import type { ApnsClientError } from './errors.js';
+import type { Connection } from './connection.js';
+import type { FrameQueue } from './frame-queue.js';
+import type { Settlement } from './settlement.js';
 
 /** A message the connection wrote (or queued), read back from its encoded frame. */
 export interface SentMessage {
@@ -88,4 +91,13 @@ export interface ConnectionOptions {
   readonly closeGraceMs?: number;
   /** Identifier of the first message (default 1); for tests of the wrap at 2^32. */
   readonly firstIdentifier?: number;
+}
+
+/** What the managed sender listens to (compact: no message objects). */
+export interface ConnectionHooks {
+  readonly onOpen?: (connection: Connection) => void;
+  readonly onWritable?: (connection: Connection) => void;
+  /** The ending is known; `unwritten` holds the frames that never left the process. */
+  readonly onSettled?: (connection: Connection, settlement: Settlement, unwritten: FrameQueue) => void;
+  readonly onClosed?: (connection: Connection) => void;
 }

@@ -1,30 +1,21 @@
 import type { TLSSocket } from 'node:tls';
-import { encodeProbeFrame, ErrorResponseDecoder, Message, PayloadLimit, Status, type ErrorResponse, type Notification, type NotificationFormat } from '@apnskit/codec';
+import { encodeProbeFrame, ErrorResponseDecoder, Message, type ErrorResponse, type Notification, type NotificationFormat } from '@apnskit/codec';
 import type { ResolvedCredentials } from '@apnskit/tls';
 import type { Address } from './address.js';
-import type { ConnectionHandlers, ConnectionOptions } from './connection-types.js';
-import { ApnsClientError, integerOption, invalidOption } from './errors.js';
+import type { ConnectionHandlers, ConnectionHooks, ConnectionOptions } from './connection-types.js';
+import { ApnsClientError } from './errors.js';
+import { resolveConnectionOptions } from './connection-options.js';
 import { FrameQueue, type FrameChunk } from './frame-queue.js';
 import { patchIdentifier } from './frames.js';
-import { identifierOf, MAX_IDENTIFIER } from './identifiers.js';
+import { identifierOf } from './identifiers.js';
 import { reportError, reportInactive } from './connection-report.js';
-import { DEFAULT_WINDOW, SentWindow } from './sent-window.js';
-import { settle, type SettleCause, type Settlement } from './settlement.js';
+import { SentWindow } from './sent-window.js';
+import { settle, settleAnswer, type SettleCause, type Settlement } from './settlement.js';
 import { openSocket } from './socket.js';
 
+export type { ConnectionHooks } from './connection-types.js';
+
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'closing' | 'closed';
-
-/** What the managed sender listens to (compact: no message objects). */
-export interface ConnectionHooks {
-  readonly onOpen?: (connection: Connection) => void;
-  readonly onWritable?: (connection: Connection) => void;
-  /** The ending is known; `unwritten` holds the frames that never left the process. */
-  readonly onSettled?: (connection: Connection, settlement: Settlement, unwritten: FrameQueue) => void;
-  readonly onClosed?: (connection: Connection) => void;
-}
-
-/** A zero-length token earns these statuses: the only ones an identifier-0 answer may prove the probe with. */
-const PROBE_STATUSES: ReadonlySet<number> = new Set([Status.MissingDeviceToken, Status.InvalidTokenSize]);
 
 /**
  * A proxy for one gateway connection: connects lazily on the first send, assigns identifiers
@@ -58,25 +49,15 @@ export class Connection {
     options: ConnectionOptions = {},
     private readonly hooks: ConnectionHooks = {},
   ) {
-    this.format = options.format ?? 'frame';
-    if (this.format !== 'frame' && this.format !== 'enhanced' && this.format !== 'simple') {
-      throw invalidOption('format', "'frame', 'enhanced' or 'simple'", this.format);
-    }
-    this.payloadLimit = integerOption('payloadLimit', options.payloadLimit, PayloadLimit.Default, 1, 0xffff);
-    this.connectTimeoutMs = integerOption('connectTimeoutMs', options.connectTimeoutMs, 10_000, 1);
-    this.writeBufferBytes = integerOption('writeBufferBytes', options.writeBufferBytes, 256 * 1024, 1);
-    this.closeGraceMs = integerOption('closeGraceMs', options.closeGraceMs, 1000, 0);
-    this.origin = integerOption('firstIdentifier', options.firstIdentifier, 1, 1, MAX_IDENTIFIER);
+    const resolved = resolveConnectionOptions(options);
+    this.format = resolved.format;
+    this.payloadLimit = resolved.payloadLimit;
+    this.connectTimeoutMs = resolved.connectTimeoutMs;
+    this.writeBufferBytes = resolved.writeBufferBytes;
+    this.closeGraceMs = resolved.closeGraceMs;
+    this.origin = resolved.firstIdentifier;
     this.nextSequence = this.origin;
-    const limits = options.window ?? {};
-    this.window = new SentWindow(
-      {
-        maxAgeMs: integerOption('window.maxAgeMs', limits.maxAgeMs, DEFAULT_WINDOW.maxAgeMs, 0, Infinity),
-        maxCount: integerOption('window.maxCount', limits.maxCount, DEFAULT_WINDOW.maxCount, 0),
-        maxBytes: integerOption('window.maxBytes', limits.maxBytes, DEFAULT_WINDOW.maxBytes, 0),
-      },
-      this.origin,
-    );
+    this.window = new SentWindow(resolved.window, this.origin);
   }
 
   /** Messages queued in the process, not yet written. */
@@ -259,18 +240,8 @@ export class Connection {
   }
 
   private answered(response: ErrorResponse): void {
-    // Identifier 0 with a probe outstanding proves the probe only for the statuses a zero-length token earns.
     const probeWritten = this.probeSequence !== undefined && this.probeSequence >= 0;
-    const probeAnswer = probeWritten && (response.id !== 0 || PROBE_STATUSES.has(response.status));
-    const settlement = settle({
-      window: this.window,
-      origin: this.origin,
-      cause: 'error-response',
-      response,
-      ...(probeAnswer ? { probeSequence: this.probeSequence } : {}),
-      anonymous: this.format === 'simple',
-      now: Date.now(),
-    });
+    const settlement = settleAnswer(this.window, this.origin, response, probeWritten ? this.probeSequence : undefined, this.format === 'simple', Date.now());
     this.settled(settlement);
     if (settlement.cause !== 'probe-answered') reportError(this, this.handlers, settlement, response);
     this.socket?.destroy();

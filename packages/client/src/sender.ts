@@ -4,6 +4,7 @@ import type { ResolvedCredentials } from '@apnskit/tls';
 import type { Address } from './address.js';
 import { toAddress } from './connection-api.js';
 import { Connection, type ConnectionHooks } from './connection.js';
+import { resolveConnectionOptions } from './connection-options.js';
 import type { ConnectionOptions } from './connection-types.js';
 import { ApnsClientError, integerOption, invalidOption } from './errors.js';
 import { FrameQueue, type FrameChunk } from './frame-queue.js';
@@ -76,7 +77,7 @@ export class Sender extends EventEmitter<SenderEvents> {
       ...(options.closeGraceMs !== undefined ? { closeGraceMs: options.closeGraceMs } : {}),
     };
     // Checks format and window options now rather than at the first connection.
-    new Connection(this.address, this.credentials, {}, this.connectionOptions);
+    resolveConnectionOptions(this.connectionOptions);
     const onFailed = options.onFailed;
     this.ledger = new Ledger(
       {

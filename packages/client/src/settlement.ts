@@ -1,4 +1,4 @@
-import type { ErrorResponse } from '@apnskit/codec';
+import { Status, type ErrorResponse } from '@apnskit/codec';
 import { sequenceOf } from './identifiers.js';
 import type { SentWindow } from './sent-window.js';
 
@@ -59,6 +59,19 @@ export interface SettleInput {
   /** True when frames carry no identifier (simple format). */
   readonly anonymous: boolean;
   readonly now: number;
+}
+
+/** A zero-length token earns these statuses: the only ones an identifier-0 answer may prove the probe with. */
+const PROBE_STATUSES: ReadonlySet<number> = new Set([Status.MissingDeviceToken, Status.InvalidTokenSize]);
+
+/**
+ * Settles on an error response. With a probe written (always the last frame), an answer naming it
+ * proves everything before it; identifier 0 counts as naming it only with a status a zero-length
+ * token earns, since a rejection of a real notification may also carry 0 (a gateway quirk).
+ */
+export function settleAnswer(window: SentWindow, origin: number, response: ErrorResponse, probeSequence: number | undefined, anonymous: boolean, now: number): Settlement {
+  const probeAnswer = probeSequence !== undefined && (response.id !== 0 || PROBE_STATUSES.has(response.status));
+  return settle({ window, origin, cause: 'error-response', response, ...(probeAnswer ? { probeSequence } : {}), anonymous, now });
 }
 
 /** Reads an ending: which frames were delivered, failed, discarded or are in doubt. */
