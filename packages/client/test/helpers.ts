@@ -80,7 +80,7 @@ export function checkLedger(report: SenderReport, mock: MockServer, sent: readon
   // Held and failed: a possibly duplicated copy was rejected after the first arrived (reported failed).
   const heldAndFailed = [...held.keys()].filter((token) => failed.has(token)).length;
   if (report.unconfirmedCount === 0) assert.is(report.delivered, held.size - heldAndFailed, 'delivered = distinct tokens the mock holds');
-  assert.ok(report.possiblyDuplicated >= possiblyDuplicated.size || report.possiblyDuplicated === possiblyDuplicated.size, 'possiblyDuplicated count');
+  assert.ok(report.possiblyDuplicated >= possiblyDuplicated.size, 'possiblyDuplicated counts every notification resent as possibly delivered');
   return { accepted: held.size, failed: failed.size, unconfirmed: report.unconfirmedCount, duplicates };
 }
 
