@@ -66,7 +66,7 @@ options('--help wins over everything', async () => {
 
 options('usage errors say what to fix', async () => {
   const withoutAlert = BASE.slice(0, -2);
-  await usageError([], /no server given/);
+  await usageError([], /no server given: add --sandbox, --production or --gateway HOST:PORT/);
   await usageError(withoutAlert, /--alert TEXT .* or --payload JSON/);
   await usageError([...withoutAlert, '--badge', '1'], /--badge and --sound go with --alert/);
   await usageError([...BASE, '--payload', '{}'], /either --payload JSON or --alert/);

@@ -44,6 +44,8 @@ export interface ServiceAddresses {
   readonly production: Address;
   /** Port when `--address HOST` has none. */
   readonly defaultPort: number;
+  /** The flag the command's help names for HOST:PORT (both are accepted); default 'address'. */
+  readonly addressFlag?: 'gateway' | 'address';
 }
 
 export interface CommonFlags {
@@ -101,7 +103,7 @@ export function parseCommonFlags(argv: readonly string[], options: ParseCommandL
 function addressFrom(values: Record<string, FlagValue>, service: ServiceAddresses): Address {
   const chosen = (['gateway', 'address', 'sandbox', 'production'] as const).filter((name) => values[name] !== undefined);
   if (chosen.length === 0) {
-    throw new UsageError('no server given: add --sandbox, --production or --address HOST:PORT');
+    throw new UsageError(`no server given: add --sandbox, --production or --${service.addressFlag ?? 'address'} HOST:PORT`);
   }
   if (chosen.length > 1) {
     throw new UsageError(`choose one server: ${chosen.map((name) => `--${name}`).join(' and ')} were given`);

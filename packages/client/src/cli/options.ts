@@ -51,7 +51,7 @@ export async function parseSendCommand(
   now: () => number = Date.now,
 ): Promise<ParsedSendCommand> {
   const parsed = parseCommonFlags(argv, {
-    service: { sandbox: devAddress(), production: prodAddress(), defaultPort: GATEWAY_PORT },
+    service: { sandbox: devAddress(), production: prodAddress(), defaultPort: GATEWAY_PORT, addressFlag: 'gateway' },
     flags: SEND_FLAGS,
     env,
   });
