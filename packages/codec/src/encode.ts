@@ -10,6 +10,7 @@ import {
   PRIORITY_LENGTH,
   Priority,
   SIMPLE_HEADER_LENGTH,
+  TOKEN_LENGTH,
   U16_LENGTH,
   U32_LENGTH,
 } from './constants.js';
@@ -29,7 +30,12 @@ const FRAME_FIXED_ITEMS_LENGTH =
 
 /** Size on the wire of a checked notification. */
 export function wireLength(wire: WireNotification, format: NotificationFormat = 'frame'): number {
-  const variable = wire.token.length + wire.payload.length;
+  return frameLength(wire.token.length, wire.payload.length, format);
+}
+
+/** Size on the wire of a notification with a token and payload of these lengths. */
+export function frameLength(tokenLength: number, payloadLength: number, format: NotificationFormat): number {
+  const variable = tokenLength + payloadLength;
   switch (format) {
     case 'frame':
       return FRAME_HEADER_LENGTH + FRAME_FIXED_ITEMS_LENGTH + variable;
@@ -87,34 +93,67 @@ export function encodeNotificationInto(
 
 /** Writes a checked notification; returns the offset after it. The caller has checked the room. */
 export function writeWire(wire: WireNotification, target: Uint8Array, offset: number, format: NotificationFormat): number {
+  return writeFields(wire, target, offset, format);
+}
+
+/**
+ * The fields the writers take: a WireNotification, or a NotificationEncoder's prepared fields,
+ * whose token may still be 64 hex digits (decoded straight into the target, which is then a Buffer).
+ */
+export interface WireFields {
+  readonly token: Uint8Array | string;
+  readonly payload: Uint8Array;
+  readonly id: number;
+  readonly expiry: number;
+  readonly priority: number;
+}
+
+/** The one writer of every format. Returns the offset after the frame, or -1 when a hex token does not decode. */
+export function writeFields(fields: WireFields, target: Uint8Array, offset: number, format: NotificationFormat): number {
   switch (format) {
     case 'frame':
-      return writeFrame(wire, target, offset);
+      return writeFrame(fields, target, offset);
     case 'enhanced':
-      return writeEnhanced(wire, target, offset);
+      return writeEnhanced(fields, target, offset);
     case 'simple':
-      return writeSimple(wire, target, offset);
+      return writeSimple(fields, target, offset);
     default:
       throw invalidFormat(format);
   }
 }
 
+/** A hex token is always TOKEN_LENGTH bytes: the encoder only keeps strings of twice that many digits. */
+function tokenLengthOf(token: Uint8Array | string): number {
+  return typeof token === 'string' ? TOKEN_LENGTH : token.length;
+}
+
+/** Writes the token's bytes at `offset`; returns the offset after them, or -1 when a hex token does not decode. */
+function writeToken(target: Uint8Array, offset: number, token: Uint8Array | string): number {
+  if (typeof token !== 'string') {
+    target.set(token, offset);
+    return offset + token.length;
+  }
+  // Only NotificationEncoder passes a string, and it writes into Buffers. Buffer#write stops at the first non-hex pair.
+  return (target as Buffer).write(token, offset, TOKEN_LENGTH, 'hex') === TOKEN_LENGTH ? offset + TOKEN_LENGTH : -1;
+}
+
 // Plain byte stores: in this hot path they run several times faster than Buffer's write methods.
 
-function writeFrame(wire: WireNotification, target: Uint8Array, start: number): number {
-  const { token, payload } = wire;
+function writeFrame(fields: WireFields, target: Uint8Array, start: number): number {
+  const { token, payload } = fields;
+  const tokenLength = tokenLengthOf(token);
   target[start] = Command.Frame;
-  let offset = writeU32(target, start + 1, FRAME_FIXED_ITEMS_LENGTH + token.length + payload.length);
-  offset = writeItemHeader(target, offset, ItemId.Token, token.length);
-  target.set(token, offset);
-  offset = writeItemHeader(target, offset + token.length, ItemId.Payload, payload.length);
+  let offset = writeU32(target, start + COMMAND_LENGTH, FRAME_FIXED_ITEMS_LENGTH + tokenLength + payload.length);
+  offset = writeToken(target, writeItemHeader(target, offset, ItemId.Token, tokenLength), token);
+  if (offset < 0) return offset;
+  offset = writeItemHeader(target, offset, ItemId.Payload, payload.length);
   target.set(payload, offset);
   offset = writeItemHeader(target, offset + payload.length, ItemId.Identifier, IDENTIFIER_LENGTH);
-  offset = writeU32(target, offset, wire.id);
+  offset = writeU32(target, offset, fields.id);
   offset = writeItemHeader(target, offset, ItemId.Expiry, EXPIRY_LENGTH);
-  offset = writeU32(target, offset, wire.expiry);
+  offset = writeU32(target, offset, fields.expiry);
   offset = writeItemHeader(target, offset, ItemId.Priority, PRIORITY_LENGTH);
-  target[offset] = wire.priority;
+  target[offset] = fields.priority;
   return offset + PRIORITY_LENGTH;
 }
 
@@ -137,24 +176,25 @@ function writeU32(target: Uint8Array, offset: number, value: number): number {
   return offset + U32_LENGTH;
 }
 
-function writeEnhanced(wire: WireNotification, target: Uint8Array, start: number): number {
+function writeEnhanced(fields: WireFields, target: Uint8Array, start: number): number {
   target[start] = Command.Enhanced;
-  let offset = writeU32(target, start + COMMAND_LENGTH, wire.id);
-  offset = writeU32(target, offset, wire.expiry);
-  return writeTokenAndPayload(wire, target, offset);
+  let offset = writeU32(target, start + COMMAND_LENGTH, fields.id);
+  offset = writeU32(target, offset, fields.expiry);
+  return writeTokenAndPayload(fields, target, offset);
 }
 
-function writeSimple(wire: WireNotification, target: Uint8Array, start: number): number {
+function writeSimple(fields: WireFields, target: Uint8Array, start: number): number {
   target[start] = Command.Simple;
-  return writeTokenAndPayload(wire, target, start + COMMAND_LENGTH);
+  return writeTokenAndPayload(fields, target, start + COMMAND_LENGTH);
 }
 
-function writeTokenAndPayload(wire: WireNotification, target: Uint8Array, start: number): number {
-  let offset = writeU16(target, start, wire.token.length);
-  target.set(wire.token, offset);
-  offset = writeU16(target, offset + wire.token.length, wire.payload.length);
-  target.set(wire.payload, offset);
-  return offset + wire.payload.length;
+function writeTokenAndPayload(fields: WireFields, target: Uint8Array, start: number): number {
+  const { token, payload } = fields;
+  let offset = writeToken(target, writeU16(target, start, tokenLengthOf(token)), token);
+  if (offset < 0) return offset;
+  offset = writeU16(target, offset, payload.length);
+  target.set(payload, offset);
+  return offset + payload.length;
 }
 
 /** The minimal payload of a probe: Apple rejects the probe for its token before reading this. */
@@ -178,7 +218,7 @@ export function encodeProbeFrame(id: number): Buffer {
   return frame;
 }
 
-function invalidFormat(format: unknown): ApnsCodecError {
+export function invalidFormat(format: unknown): ApnsCodecError {
   return new ApnsCodecError(
     'APNS_ERR_INVALID_FORMAT',
     `format must be 'frame', 'enhanced' or 'simple', got ${JSON.stringify(format)}`,

@@ -18,6 +18,7 @@ export {
   wireLength,
   writeWire,
 } from './encode.js';
+export { NotificationEncoder, type NotificationEncoderOptions } from './notification-encoder.js';
 export {
   NotificationDecoder,
   DecodedNotification,
