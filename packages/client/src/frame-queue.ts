@@ -1,12 +1,4 @@
-import {
-  toWireNotification,
-  wireLength,
-  writeWire,
-  type Notification,
-  type NotificationFormat,
-  type WireNotification,
-} from '@apnskit/codec';
-import { fastFrameLength, fastPayload, PayloadCache, writeFastFrame } from './fast-encode.js';
+import { NotificationEncoder, type Notification, type NotificationFormat } from '@apnskit/codec';
 
 /** Bytes per staging chunk: large enough that one socket write carries hundreds of frames. */
 export const CHUNK_BYTES = 128 * 1024;
@@ -57,27 +49,23 @@ export class FrameQueue {
   private open: FrameChunk | undefined;
   count = 0;
   bytes = 0;
-  private readonly payloads = new PayloadCache();
+  /** Kept across appends: it caches the last payload string's bytes (bulk sends repeat one). */
+  private encoder: NotificationEncoder | undefined;
 
   constructor(private readonly chunkBytes = CHUNK_BYTES) {}
 
   /** Checks and encodes a notification (its own id is ignored: connections assign theirs). Throws ApnsCodecError and queues nothing on bad input. */
   appendNotification(notification: Notification, format: NotificationFormat, payloadLimit: number): void {
-    if (format === 'frame') {
-      const payload = fastPayload(notification, payloadLimit, this.payloads);
-      if (payload !== undefined) {
-        const chunk = this.roomFor(fastFrameLength(payload));
-        const end = writeFastFrame(notification, payload, chunk.buffer, chunk.used);
-        if (end >= 0) {
-          this.added(chunk, end, 0);
-          return;
-        }
-      }
-    }
-    const wire: WireNotification = toWireNotification(notification, { payloadLimit });
-    const length = wireLength(wire, format);
-    const chunk = this.roomFor(length);
-    this.added(chunk, writeWire(wire, chunk.buffer, chunk.used, format), 0);
+    const encoder = this.encoderFor(format, payloadLimit);
+    const chunk = this.roomFor(encoder.prepare(notification));
+    // Identifier 0 until a connection writes the frame and patches in its own.
+    this.added(chunk, encoder.writePrepared(chunk.buffer, chunk.used, 0), 0);
+  }
+
+  private encoderFor(format: NotificationFormat, payloadLimit: number): NotificationEncoder {
+    const encoder = this.encoder;
+    if (encoder !== undefined && encoder.format === format && encoder.payloadLimit === payloadLimit) return encoder;
+    return (this.encoder = new NotificationEncoder({ format, payloadLimit }));
   }
 
   /** Copies an already encoded frame (a resend) with its mark. */

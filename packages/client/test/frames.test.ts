@@ -15,15 +15,31 @@ function queued(notification: Notification, format: 'frame' | 'enhanced' | 'simp
   return Buffer.from(chunk.frameAt(0));
 }
 
-test('the fast path writes exactly what the codec encodes (identifier 0 until written)', () => {
+test('queued frames are what the codec encodes, identifier 0 until written, and read back as sent', () => {
   const cases: Notification[] = [
     { token: TOKEN, payload: PAYLOAD },
     { token: Buffer.from(TOKEN, 'hex'), payload: Buffer.from(PAYLOAD), expiry: 1600000000, priority: 5 },
     { token: TOKEN.toUpperCase(), payload: PAYLOAD, id: 77, priority: 10 },
   ];
   for (const notification of cases) {
-    assert.equal(queued(notification), encodeNotification({ ...notification, id: 0 }, 'frame'));
+    const frame = queued(notification);
+    assert.equal(frame, encodeNotification({ ...notification, id: 0 }, 'frame'));
+    const sent = describeFrame(frame);
+    assert.is(sent.token, TOKEN);
+    assert.is(sent.payload.toString(), PAYLOAD);
+    assert.is(sent.id, 0);
+    assert.is(sent.expiry, notification.expiry ?? 0);
+    assert.is(sent.priority, notification.priority ?? 10);
   }
+});
+
+test('one queue, many notifications: each frame reads back as its own (the payload bytes are never stale)', () => {
+  const queue = new FrameQueue();
+  const payloads = ['{"n":1}', '{"n":2}', '{"n":2}', '{"m":2}', PAYLOAD];
+  payloads.forEach((payload, index) => queue.appendNotification({ token: index.toString(16).padStart(64, '0'), payload }, 'frame', 2048));
+  const read = [...queue.frames()].map(({ frame }) => describeFrame(frame));
+  assert.equal(read.map((sent) => sent.payload.toString()), payloads);
+  assert.equal(read.map((sent) => sent.token), payloads.map((_, index) => index.toString(16).padStart(64, '0')));
 });
 
 test('other shapes go through the codec: objects, Dates, other formats', () => {
