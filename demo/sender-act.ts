@@ -1,12 +1,12 @@
 // Act 2: the managed sender at scale, with invalid tokens and an Apple shutdown scripted in.
 import { createSender, type SenderReport, type TlsInput } from '@apnskit/client';
-import { statusInfo, to } from '@apnskit/codec';
+import { message, statusInfo } from '@apnskit/codec';
 import type { DisconnectEvent, MockServer, RejectedNotification } from '@apnskit/mock-server';
 import { count, progress, shortToken, step } from './display.js';
-import { demoToken } from './tokens.js';
 
 export interface SenderActOptions {
-  readonly total: number;
+  /** One recipient per notification. */
+  readonly tokens: readonly string[];
   readonly connections: number;
 }
 
@@ -22,8 +22,9 @@ const INVALID_AT = [0.077, 0.333, 0.777] as const;
 const SHUTDOWN_AT = 0.4;
 
 export async function senderAct(mock: MockServer, address: string, tls: TlsInput, options: SenderActOptions): Promise<SenderActResult> {
-  const { total, connections } = options;
-  const invalidTokens = INVALID_AT.map((fraction) => demoToken(Math.floor(total * fraction)));
+  const { tokens, connections } = options;
+  const total = tokens.length;
+  const invalidTokens = INVALID_AT.map((fraction) => tokens[Math.floor(total * fraction)]!);
   const shutdownAfter = Math.floor(total * SHUTDOWN_AT);
   for (const token of invalidTokens) mock.faults.add({ type: 'reject-token', token, status: 8, feedback: true });
   mock.faults.add({ type: 'shutdown-after', n: shutdownAfter });
@@ -55,8 +56,10 @@ export async function senderAct(mock: MockServer, address: string, tls: TlsInput
     progress(written, total, written / ((performance.now() - started) / 1000));
   }, PROGRESS_INTERVAL_MS);
   try {
-    for (let index = 0; index < total; index += 1) {
-      await sender.send(to(demoToken(index)).withAlertBody(`Your order #${index + 1} has shipped`).withBadge(1).withSound('default'));
+    // A template carries what every message shares; each send adds the recipient and its text.
+    const template = message().withBadge(1).withSound('default');
+    for (const [index, token] of tokens.entries()) {
+      await sender.send(template.to(token).withAlertBody(`Your order #${index + 1} has shipped`));
     }
     const report = await sender.close();
     progress(total, total, total / ((performance.now() - started) / 1000));
