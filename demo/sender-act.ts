@@ -31,11 +31,13 @@ export async function senderAct(mock: MockServer, address: string, tls: TlsInput
   step('script', `${invalidTokens.length} uninstalled apps (status 8, also put on the feedback list); a shutdown (status 10) after ${count(shutdownAfter)}`);
 
   const onRejection = ({ status, id, connection, token }: RejectedNotification): void => {
-    const what = token === undefined ? 'the closing probe (a deliberately bad notification), confirming all before it' : 'rejected';
-    step('gateway', `connection ${connection} answered status ${status} ${statusInfo(status).name} naming id ${id ?? '-'}: ${what}`);
+    const answer = `status ${status} ${statusInfo(status).name}, id ${id ?? '-'}`;
+    // The probe is the sender's deliberately bad last notification: its answer proves the rest.
+    if (token === undefined) step('gateway', `connection ${connection} answered the closing probe (${answer}): all before it processed`);
+    else step('gateway', `connection ${connection} answered ${answer}: rejected, the connection closes`);
   };
   const onDisconnect = ({ connection, reason }: DisconnectEvent): void => {
-    if (reason === 'shutdown') step('gateway', `connection ${connection} answered status 10 shutdown naming the last delivered one, then closed`);
+    if (reason === 'shutdown') step('gateway', `connection ${connection} answered status 10 shutdown, naming the last one delivered`);
   };
   mock.on('rejection', onRejection);
   mock.on('disconnect', onDisconnect);
