@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Fault, MockServer } from '@apnskit/mock-server';
+import { seededRandom, type Fault, type MockServer } from '@apnskit/mock-server';
 import { createSender } from '../src/index.js';
 import { addressOf, checkLedger, sendAll, startMock, tlsOf, tokens, watchDuplicates, within } from './helpers.js';
 
@@ -14,20 +14,8 @@ test.after(async ({ mock }) => {
   await mock.close();
 });
 
-/** A small seeded generator (mulberry32), so that each seed replays the same faults. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function faultsFor(seed: number): Fault[] {
-  const random = generator(seed);
+  const random = seededRandom(seed);
   const between = (low: number, high: number) => low + Math.floor(random() * (high - low));
   const faults: Fault[] = [{ type: 'reject-random', p: 0.001, seed, repeat: true }];
   for (let index = 0; index < 3; index += 1) {
