@@ -9,7 +9,11 @@ import {
   decodeLoop,
   encodeIntoLoop,
   encodeLoop,
+  encoderLoop,
+  encoderTextLoop,
+  notification,
   sink,
+  textNotification,
   writeWireLoop,
 } from './contenders.js';
 import { chunkedStream, FRAME_LENGTH, PAYLOAD, PUSHY_ORDER_FRAME } from './fixtures.js';
@@ -51,6 +55,8 @@ function main(): void {
       baseline: () => baselineEncodeIntoLoop(ENCODE_FRAMES),
       encodeInto: () => encodeIntoLoop(ENCODE_FRAMES),
       writeWire: () => writeWireLoop(ENCODE_FRAMES),
+      encoder: () => encoderLoop(ENCODE_FRAMES, notification),
+      encoderText: () => encoderTextLoop(ENCODE_FRAMES, textNotification),
     },
     TIMING,
   );
@@ -64,6 +70,8 @@ function main(): void {
     { name: 'encodeNotification (one allocation each)', result: allocating.encode, baseline: allocating.baseline },
     { name: 'encodeNotificationInto (batch buffer)', result: batched.encodeInto, baseline: batched.baseline, target: TARGETS.encodeInto },
     { name: 'writeWire (pre-checked, batch buffer)', result: batched.writeWire, baseline: batched.baseline },
+    { name: 'NotificationEncoder (batch buffer)', result: batched.encoder, baseline: batched.baseline },
+    { name: 'NotificationEncoder, hex token + text', result: batched.encoderText, baseline: batched.baseline },
     { name: 'NotificationDecoder (64 KiB chunks)', result: decoding.decode, baseline: decoding.baseline, target: TARGETS.decode },
     { name: 'NotificationDecoder, items 3,1,2,4,5', result: decodingPushy.decode, baseline: decodingPushy.baseline },
   ]);

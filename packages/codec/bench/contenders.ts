@@ -1,7 +1,15 @@
 // The timed loops. Each is its own function so that no call site inside is shared between
 // contenders (shared sites turn polymorphic and would slow both down unfairly).
 import { Buffer } from 'node:buffer';
-import { encodeNotification, encodeNotificationInto, NotificationDecoder, toWireNotification, writeWire, type Notification } from '@apnskit/codec';
+import {
+  encodeNotification,
+  encodeNotificationInto,
+  NotificationDecoder,
+  NotificationEncoder,
+  toWireNotification,
+  writeWire,
+  type Notification,
+} from '@apnskit/codec';
 import { BaselineDecoder, baselineEncode, baselineEncodeInto, type BaselineNotification } from './baseline.js';
 import { EXPIRY, FRAME_LENGTH, ID, PAYLOAD, PRIORITY, TOKEN } from './fixtures.js';
 
@@ -12,6 +20,8 @@ export const baselineNotification: BaselineNotification = { token: TOKEN, payloa
 /** The batch buffer encoders fill frame after frame, starting over when full, as a client would. */
 export const batch = Buffer.alloc(BATCH_FRAMES * FRAME_LENGTH);
 const wire = toWireNotification(notification);
+/** The same notification as a sender usually gets it: hex token, payload string (the same one each time). */
+export const textNotification: Notification = { ...notification, token: TOKEN.toString('hex'), payload: PAYLOAD.toString('utf8') };
 
 /** Keeps results observable so the work cannot be optimised away. */
 export const sink = { value: 0 };
@@ -42,6 +52,27 @@ export function writeWireLoop(frames: number): void {
   for (let index = 0; index < frames; index++) {
     if (offset + FRAME_LENGTH > batch.length) offset = 0;
     offset = writeWire(wire, batch, offset, 'frame');
+  }
+  sink.value ^= offset;
+}
+
+export function encoderLoop(frames: number, input: Notification): void {
+  const encoder = new NotificationEncoder();
+  let offset = 0;
+  for (let index = 0; index < frames; index++) {
+    if (offset + encoder.prepare(input) > batch.length) offset = 0;
+    offset = encoder.writePrepared(batch, offset);
+  }
+  sink.value ^= offset;
+}
+
+/** encoderLoop again, so that the two inputs (bytes, text) do not share call sites. */
+export function encoderTextLoop(frames: number, input: Notification): void {
+  const encoder = new NotificationEncoder();
+  let offset = 0;
+  for (let index = 0; index < frames; index++) {
+    if (offset + encoder.prepare(input) > batch.length) offset = 0;
+    offset = encoder.writePrepared(batch, offset);
   }
   sink.value ^= offset;
 }

@@ -1,18 +1,22 @@
 // Before anything is timed: every contender's output must equal the expected bytes and objects.
 import { Buffer } from 'node:buffer';
 import { deepStrictEqual } from 'node:assert/strict';
-import { encodeNotification, encodeNotificationInto, NotificationDecoder, toWireNotification, writeWire } from '@apnskit/codec';
+import { encodeNotification, encodeNotificationInto, NotificationDecoder, NotificationEncoder, toWireNotification, writeWire } from '@apnskit/codec';
 import { BaselineDecoder, baselineEncode, baselineEncodeInto, type BaselineFrame } from './baseline.js';
-import { batch, BATCH_FRAMES, baselineNotification, notification } from './contenders.js';
+import { batch, BATCH_FRAMES, baselineNotification, notification, textNotification } from './contenders.js';
 import { EXPECTED_FIELDS, EXPECTED_FRAME, FRAME_LENGTH, type DecodedFields } from './fixtures.js';
 
 export function validateEncoders(): void {
   deepStrictEqual(encodeNotification(notification), EXPECTED_FRAME, 'encodeNotification');
   deepStrictEqual(baselineEncode(baselineNotification), EXPECTED_FRAME, 'baseline encode');
   const wire = toWireNotification(notification);
+  const encoder = new NotificationEncoder();
+  const textEncoder = new NotificationEncoder();
   const writers: [string, (offset: number) => number][] = [
     ['encodeNotificationInto', (offset) => offset + encodeNotificationInto(notification, batch, offset)],
     ['writeWire', (offset) => writeWire(wire, batch, offset, 'frame')],
+    ['NotificationEncoder', (offset) => (encoder.prepare(notification), encoder.writePrepared(batch, offset))],
+    ['NotificationEncoder (hex, text)', (offset) => (textEncoder.prepare(textNotification), textEncoder.writePrepared(batch, offset))],
     ['baseline encodeInto', (offset) => baselineEncodeInto(baselineNotification, batch, offset)],
   ];
   for (const [name, writeAt] of writers) {
