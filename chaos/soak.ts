@@ -20,6 +20,7 @@ if (![minutes, perRound, connections].every((value) => Number.isFinite(value) &&
 }
 
 const collect = (globalThis as { gc?: () => void }).gc;
+const SETTLE_MS = 2500;
 const mebibytes = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 const deadline = Date.now() + minutes * 60_000;
 const totals = { sent: 0, delivered: 0, failed: 0, unconfirmed: 0, resent: 0, duplicates: 0, lost: 0, faults: 0, rounds: 0 };
@@ -32,6 +33,8 @@ for (let seed = Number(values.seed); Date.now() < deadline; seed += 1) {
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
   const { report, ledger, faultsScheduled } = await runChaos({ seed, total: perRound, connections });
   clearInterval(sampler);
+  // Closed sockets and their grace timers let go of their buffers shortly after close().
+  await new Promise((settled) => setTimeout(settled, SETTLE_MS));
   collect?.();
   const { heapUsed, rss } = process.memoryUsage();
   peakRss = Math.max(peakRss, rss);
