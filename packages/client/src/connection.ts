@@ -75,6 +75,11 @@ export class Connection {
     return this.nextSequence - this.origin - (this.probeSequence !== undefined && this.probeSequence >= 0 ? 1 : 0);
   }
 
+  /** The socket or protocol error that ended (or is ending) the connection, if any. */
+  get error(): Error | undefined {
+    return this.lastError;
+  }
+
   /** True once a probe was asked for: nothing more is accepted. */
   get probing(): boolean {
     return this.probeSequence !== undefined;

@@ -215,7 +215,8 @@ export class Sender extends EventEmitter<SenderEvents> {
       const { response } = settlement;
       this.emit('unknownIdentifier', { id: response.id, status: response.status, name: response.info.name, forgotten: settlement.forgotten + (settlement.failedForgotten ? 1 : 0) });
     }
-    this.emit('disconnect', { connection: this.numbers.get(connection) as number, cause: settlement.cause });
+    const { error } = connection;
+    this.emit('disconnect', { connection: this.numbers.get(connection) as number, cause: settlement.cause, ...(error ? { error } : {}) });
     if (this.failures > this.reconnectLimit) this.giveUp();
     this.schedulePump();
   }

@@ -34,6 +34,8 @@ test('a server certificate that does not verify: the sender gives up and reports
   const sender = createSender({ address: addressOf(mock), tls: { cert: mock.certs.clientCert, key: mock.certs.clientKey }, ...quick });
   const errors: Error[] = [];
   sender.on('error', (error) => errors.push(error));
+  const disconnectErrors: (Error | undefined)[] = [];
+  sender.on('disconnect', ({ error }) => disconnectErrors.push(error));
   const list = tokens(100, 0x700);
   await within(sendAll(sender, list));
   const report = await within(sender.close());
@@ -41,6 +43,8 @@ test('a server certificate that does not verify: the sender gives up and reports
   assert.is(report.unconfirmed.length, 100);
   assert.ok(report.unconfirmed.every((entry) => entry.reason === 'connect-failed'));
   assert.is((errors[0] as { code?: string }).code, 'APNS_ERR_RECONNECT_LIMIT');
+  // Each failed attempt says why, so that a CLI or a log can name the exact reason.
+  assert.ok(disconnectErrors.length > 0 && disconnectErrors.every((error) => error instanceof Error && /certificate/i.test(error.message)));
   assert.throws(() => sender.send({ token: list[0], payload: '{}' }), (error: { code?: string }) => error.code === 'APNS_ERR_SENDER_CLOSED');
 });
 
