@@ -10,6 +10,7 @@ const WORKSPACE_FLOOR = 90;
 const CODEC_FLOOR = 95;
 /** A package whose tests run longer than this has hung: it is stopped and counted as failed. */
 const PACKAGE_TIMEOUT_MS = 6 * 60_000;
+// Tests run with --unhandled-rejections=strict: a rejection nobody handled ends the suite as failed.
 
 const selected = process.argv.slice(2);
 const suites = [...PACKAGES, 'root'].filter((name) => selected.length === 0 || selected.includes(name));
@@ -45,7 +46,7 @@ function runSuite(suite, testDir) {
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--enable-source-maps', join(root, 'node_modules', 'uvu', 'bin.js'), testDir, '\\.test\\.js$', '--no-color'],
+      ['--enable-source-maps', '--unhandled-rejections=strict', join(root, 'node_modules', 'uvu', 'bin.js'), testDir, '\\.test\\.js$', '--no-color'],
       {
         cwd: root,
         env: { ...process.env, NO_COLOR: '1', NODE_V8_COVERAGE: rawCoverage },
