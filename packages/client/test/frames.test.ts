@@ -42,6 +42,15 @@ test('one queue, many notifications: each frame reads back as its own (the paylo
   assert.equal(read.map((sent) => sent.token), payloads.map((_, index) => index.toString(16).padStart(64, '0')));
 });
 
+test('one queue, formats and limits changing between appends: each frame in its own format and limit', () => {
+  const queue = new FrameQueue();
+  queue.appendNotification({ token: TOKEN, payload: PAYLOAD }, 'frame', 2048);
+  queue.appendNotification({ token: TOKEN, payload: PAYLOAD }, 'enhanced', 2048);
+  queue.appendNotification({ token: TOKEN, payload: 'x'.repeat(3000) }, 'enhanced', 4096);
+  assert.throws(() => queue.appendNotification({ token: TOKEN, payload: 'x'.repeat(3000) }, 'enhanced', 2048), (error: unknown) => error instanceof ApnsCodecError);
+  assert.equal([...queue.frames()].map(({ frame }) => describeFrame(frame).format), ['frame', 'enhanced', 'enhanced']);
+});
+
 test('other shapes go through the codec: objects, Dates, other formats', () => {
   const withObject = { token: TOKEN, payload: { aps: { alert: 'Hi' } }, expiry: new Date(1600000000000) };
   assert.equal(queued(withObject), encodeNotification({ ...withObject, id: 0 }, 'frame'));
