@@ -36,12 +36,15 @@ export class NotificationEncoder {
   private notification: Notification | undefined;
   private payloadText: string | undefined;
   private payloadTextBytes: Uint8Array = NO_BYTES;
+  /** Size on the wire of this format without token and payload. */
+  private readonly fixedLength: number;
 
   constructor(options: NotificationEncoderOptions = {}) {
     const { format = 'frame', payloadLimit = PayloadLimit.Default } = options;
     if (format !== 'frame' && format !== 'enhanced' && format !== 'simple') throw invalidFormat(format);
     this.format = format;
     this.payloadLimit = checkPayloadLimit(payloadLimit);
+    this.fixedLength = frameLength(0, 0, format);
   }
 
   /**
@@ -54,7 +57,7 @@ export class NotificationEncoder {
     if (!this.prepareCommon(notification)) this.prepareChecked(notification);
     this.notification = notification;
     const { token, payload } = this.fields;
-    return frameLength(typeof token === 'string' ? TOKEN_LENGTH : token.length, payload.length, this.format);
+    return this.fixedLength + (typeof token === 'string' ? TOKEN_LENGTH : token.length) + payload.length;
   }
 
   /**
