@@ -144,8 +144,8 @@ function writeHexToken(target: Uint8Array, offset: number, token: string): boole
 }
 
 // Plain byte stores: in this hot path they run several times faster than Buffer's write methods.
-// The command-2 writer stores its item headers inline (one function, few calls): it is the
-// client's per-notification path, and a flat body runs it about a quarter faster.
+// The command-2 writer stores its item ids inline rather than through an item-header helper:
+// fewer nested calls leave room for the optimiser to inline the whole writer into a batching loop.
 
 function writeFrame(fields: WireFields, target: Uint8Array, start: number): number {
   const { token, payload } = fields;
@@ -161,20 +161,14 @@ function writeFrame(fields: WireFields, target: Uint8Array, start: number): numb
   offset = writeU16(target, offset + U8_LENGTH, payload.length);
   target.set(payload, offset);
   offset += payload.length;
-  // The fixed items' lengths are under 256: their high length byte is 0.
   target[offset] = ItemId.Identifier;
-  target[offset + 1] = 0;
-  target[offset + 2] = IDENTIFIER_LENGTH;
-  offset = writeU32(target, offset + ITEM_HEADER_LENGTH, fields.id);
+  offset = writeU32(target, writeU16(target, offset + U8_LENGTH, IDENTIFIER_LENGTH), fields.id);
   target[offset] = ItemId.Expiry;
-  target[offset + 1] = 0;
-  target[offset + 2] = EXPIRY_LENGTH;
-  offset = writeU32(target, offset + ITEM_HEADER_LENGTH, fields.expiry);
+  offset = writeU32(target, writeU16(target, offset + U8_LENGTH, EXPIRY_LENGTH), fields.expiry);
   target[offset] = ItemId.Priority;
-  target[offset + 1] = 0;
-  target[offset + 2] = PRIORITY_LENGTH;
-  target[offset + ITEM_HEADER_LENGTH] = fields.priority;
-  return offset + ITEM_HEADER_LENGTH + PRIORITY_LENGTH;
+  offset = writeU16(target, offset + U8_LENGTH, PRIORITY_LENGTH);
+  target[offset] = fields.priority;
+  return offset + PRIORITY_LENGTH;
 }
 
 function writeU16(target: Uint8Array, offset: number, value: number): number {
