@@ -21,12 +21,21 @@ const INITIAL_CAPACITY = 16_384;
 
 /**
  * Ring buffer of written frames in sequence order. Each entry is a slice of the batch buffer it
- * was written from (no copy, no caller object): a reference, start, length, mark and write time,
- * about 25 bytes besides the frame bytes themselves. Sequences are contiguous: the oldest entry
- * is `firstSequence`, the next one pushed gets `nextSequence`.
+ * was written from (no copy, no caller object): the buffer's number, start, length, mark and write
+ * time, about 25 bytes besides the frame bytes themselves. Sequences are contiguous: the oldest
+ * entry is `firstSequence`, the next one pushed gets `nextSequence`.
+ *
+ * Entries name their buffer by number rather than hold a reference: a ring of object references
+ * written per frame makes every young-generation collection walk them (several ms each at a
+ * million frames a second); numbers are plain data. Buffers are numbered in the order first
+ * pushed, so the entries' numbers never decrease and the live buffers form a queue.
  */
 export class SentWindow {
-  private buffers: (Buffer | undefined)[];
+  /** The buffer number of each entry. */
+  private sources: Float64Array;
+  /** Buffers still referenced by an entry, oldest first; the first is number `firstSource`. */
+  private sourceBuffers: Buffer[] = [];
+  private firstSource = 0;
   private starts: Uint32Array;
   private lengths: Uint32Array;
   private marks: Uint8Array;
@@ -42,7 +51,7 @@ export class SentWindow {
     public firstSequence: number,
   ) {
     const capacity = Math.min(INITIAL_CAPACITY, limits.maxCount);
-    this.buffers = new Array<Buffer | undefined>(capacity).fill(undefined);
+    this.sources = new Float64Array(capacity);
     this.starts = new Uint32Array(capacity);
     this.lengths = new Uint32Array(capacity);
     this.marks = new Uint8Array(capacity);
@@ -55,15 +64,15 @@ export class SentWindow {
 
   push(buffer: Buffer, start: number, length: number, mark: number, now: number): void {
     while (this.size > 0 && (this.size >= this.limits.maxCount || this.bytes + length > this.limits.maxBytes)) this.evictOldest();
-    if (this.size === this.buffers.length) this.grow();
+    if (this.size === this.sources.length) this.grow();
     if (this.size >= this.limits.maxCount || length > this.limits.maxBytes) {
       // A window of zero (or a frame larger than the byte bound): remember nothing.
       this.firstSequence += 1;
       this.evicted += 1;
       return;
     }
-    const slot = (this.head + this.size) % this.buffers.length;
-    this.buffers[slot] = buffer;
+    const slot = (this.head + this.size) % this.sources.length;
+    this.sources[slot] = this.sourceOf(buffer);
     this.starts[slot] = start;
     this.lengths[slot] = length;
     this.marks[slot] = mark;
@@ -75,17 +84,19 @@ export class SentWindow {
   /** Remembers every frame of a written chunk (one pass, no per-frame bound checks when it fits). */
   pushChunk(chunk: FrameChunk, now: number): void {
     const { buffer, starts, marks, count, used } = chunk;
+    if (count === 0) return;
     const needed = Math.min(this.size + count, this.limits.maxCount);
-    if (needed > this.buffers.length) this.resize(Math.max(needed, Math.min(this.buffers.length * 2, this.limits.maxCount)));
+    if (needed > this.sources.length) this.resize(Math.max(needed, Math.min(this.sources.length * 2, this.limits.maxCount)));
     if (this.size + count > this.limits.maxCount || this.bytes + used > this.limits.maxBytes) {
       for (let index = 0; index < count; index += 1) this.push(buffer, starts[index], chunk.lengthOf(index), marks[index], now);
       return;
     }
-    const capacity = this.buffers.length;
+    const capacity = this.sources.length;
+    const source = this.sourceOf(buffer);
     let slot = (this.head + this.size) % capacity;
     for (let index = 0; index < count; index += 1) {
       const start = starts[index];
-      this.buffers[slot] = buffer;
+      this.sources[slot] = source;
       this.starts[slot] = start;
       this.lengths[slot] = (index + 1 < count ? starts[index + 1] : used) - start;
       this.marks[slot] = marks[index];
@@ -110,7 +121,7 @@ export class SentWindow {
   frame(sequence: number): Buffer {
     const slot = this.slotOf(sequence);
     const start = this.starts[slot];
-    return (this.buffers[slot] as Buffer).subarray(start, start + this.lengths[slot]);
+    return this.sourceBuffers[this.sources[slot] - this.firstSource].subarray(start, start + this.lengths[slot]);
   }
 
   mark(sequence: number): number {
@@ -119,7 +130,8 @@ export class SentWindow {
 
   /** Drops every entry (after a settlement was handed on). */
   clear(): void {
-    this.buffers.fill(undefined);
+    this.firstSource += this.sourceBuffers.length;
+    this.sourceBuffers = [];
     this.firstSequence = this.nextSequence;
     this.size = 0;
     this.bytes = 0;
@@ -128,28 +140,40 @@ export class SentWindow {
 
   private slotOf(sequence: number): number {
     if (!this.has(sequence)) throw new RangeError(`sequence ${sequence} is not in the window`);
-    return (this.head + (sequence - this.firstSequence)) % this.buffers.length;
+    return (this.head + (sequence - this.firstSequence)) % this.sources.length;
+  }
+
+  /** The number of `buffer`: the newest one's when it is the same buffer, else a new one. */
+  private sourceOf(buffer: Buffer): number {
+    const buffers = this.sourceBuffers;
+    if (buffers.length > 0 && buffers[buffers.length - 1] === buffer) return this.firstSource + buffers.length - 1;
+    buffers.push(buffer);
+    return this.firstSource + buffers.length - 1;
   }
 
   private evictOldest(): void {
-    this.buffers[this.head] = undefined;
     this.bytes -= this.lengths[this.head];
-    this.head = (this.head + 1) % this.buffers.length;
+    this.head = (this.head + 1) % this.sources.length;
     this.size -= 1;
     this.firstSequence += 1;
     this.evicted += 1;
+    // Let go of buffers no remaining entry points into.
+    const oldest = this.size > 0 ? this.sources[this.head] : this.firstSource + this.sourceBuffers.length;
+    while (this.firstSource < oldest) {
+      this.sourceBuffers.shift();
+      this.firstSource += 1;
+    }
   }
 
   private grow(): void {
-    this.resize(Math.min(this.buffers.length * 2, this.limits.maxCount));
+    this.resize(Math.min(this.sources.length * 2, this.limits.maxCount));
   }
 
   /** Moves the entries, oldest first, into rings of `capacity` slots. */
   private resize(capacity: number): void {
-    if (capacity <= this.buffers.length) return;
+    if (capacity <= this.sources.length) return;
     const { head, size } = this;
-    const ordered = [...this.buffers.slice(head, head + size), ...this.buffers.slice(0, Math.max(0, head + size - this.buffers.length))];
-    this.buffers = ordered.concat(new Array<Buffer | undefined>(capacity - size).fill(undefined));
+    this.sources = unrolled(this.sources, new Float64Array(capacity), head, size);
     this.starts = unrolled(this.starts, new Uint32Array(capacity), head, size);
     this.lengths = unrolled(this.lengths, new Uint32Array(capacity), head, size);
     this.marks = unrolled(this.marks, new Uint8Array(capacity), head, size);

@@ -93,6 +93,20 @@ test('whole chunks are remembered in one pass, with the bounds still applied', a
   assert.equal(bounded.frame(19), roomy.frame(19));
 });
 
+test('frames of many batches read back from the right batch across evictions and a clear', () => {
+  const window = new SentWindow(limits({ maxCount: 5 }), 1);
+  const batches = [0, 1, 2, 3].map((tag) => Buffer.alloc(30, tag));
+  // Three 10-byte frames per batch, 12 in all: the count bound keeps the last five.
+  for (const batch of batches) for (let index = 0; index < 3; index += 1) window.push(batch, index * 10, 10, 0, 0);
+  assert.is(window.firstSequence, 8);
+  assert.equal([8, 9, 10, 11, 12].map((sequence) => window.frame(sequence)[0]), [2, 2, 3, 3, 3]);
+  window.clear();
+  const later = Buffer.alloc(10, 9);
+  window.push(later, 0, 10, 0, 0);
+  window.push(batches[0], 0, 10, 0, 0);
+  assert.equal([13, 14].map((sequence) => window.frame(sequence)[0]), [9, 0]);
+});
+
 test('clear drops every entry', () => {
   const window = new SentWindow(limits(), 1);
   pushFrames(window, 3);
