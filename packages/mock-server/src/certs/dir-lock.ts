@@ -29,7 +29,7 @@ export async function withDirLock<T>(dir: string, action: () => Promise<T>): Pro
     } catch {
       continue; // released meanwhile
     }
-    if (age > STALE_LOCK_MS) rmSync(lock, { force: true });
+    if (age > STALE_LOCK_MS) removeIfStillStale(lock);
     else if (Date.now() > deadline) throw new Error(`${lock} is held by another process; remove it if no apns-mock is running`);
     else await sleep(POLL_MS);
   }
@@ -37,5 +37,36 @@ export async function withDirLock<T>(dir: string, action: () => Promise<T>): Pro
     return await action();
   } finally {
     rmSync(lock, { force: true });
+  }
+}
+
+/**
+ * Several waiters can see the same stale lock: each removing it could delete a lock another has
+ * just taken. A second lock file makes the takeover exclusive, and the age is checked again
+ * inside it, so only the stale file itself is ever removed.
+ */
+function removeIfStillStale(lock: string): void {
+  const takeover = `${lock}.takeover`;
+  try {
+    closeSync(openSync(takeover, 'wx'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // Another process is taking over; a takeover file this old was left by one that died.
+    if (ageOf(takeover) > STALE_LOCK_MS) rmSync(takeover, { force: true });
+    return;
+  }
+  try {
+    if (ageOf(lock) > STALE_LOCK_MS) rmSync(lock, { force: true });
+  } finally {
+    rmSync(takeover, { force: true });
+  }
+}
+
+/** Milliseconds since the file was last written; 0 when it is gone. */
+function ageOf(path: string): number {
+  try {
+    return Date.now() - statSync(path).mtimeMs;
+  } catch {
+    return 0;
   }
 }
