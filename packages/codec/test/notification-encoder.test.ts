@@ -11,12 +11,10 @@ import {
   type NotificationFormat,
 } from '../src/index.js';
 import { codecError, throwsCode } from './helpers/errors.js';
+import { FORMATS, RUNS, u32 } from './helpers/properties.js';
 import { HI_PAYLOAD, TOKEN, TOKEN_HEX } from './helpers/hex.js';
 
 const test = suite('NotificationEncoder');
-const RUNS = { numRuns: 300, seed: 20261128 };
-const FORMATS: readonly NotificationFormat[] = ['frame', 'enhanced', 'simple'];
-const u32 = fc.integer({ min: 0, max: 0xffffffff });
 
 /** Token forms: the fast ones (hex either case, 32 bytes) and those the general path parses. */
 const tokenArb = fc.uint8Array({ minLength: 32, maxLength: 32 }).chain((bytes) => {

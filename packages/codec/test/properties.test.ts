@@ -19,12 +19,9 @@ import {
   type NotificationFormat,
 } from '../src/index.js';
 import { plainErrorResponse, plainResult, plainTuple, reencodeNotification } from './helpers/codecs.js';
+import { FORMATS, RUNS, u32 } from './helpers/properties.js';
 
 const test = suite('properties');
-const RUNS = { numRuns: 300, seed: 20261128 };
-
-const FORMATS: readonly NotificationFormat[] = ['frame', 'enhanced', 'simple'];
-const u32 = fc.integer({ min: 0, max: 0xffffffff });
 
 const payloadArb = fc.oneof(
   fc.uint8Array({ minLength: 1, maxLength: 2048 }),
