@@ -12,6 +12,8 @@ import {
   encoderLoop,
   encoderTextLoop,
   notification,
+  scanLoop,
+  scanRunsLoop,
   sink,
   textNotification,
   writeWireLoop,
@@ -41,6 +43,10 @@ function main(): void {
   validateEncoders();
   validateDecoders(stream, DECODE_FRAMES);
   validateDecoders(pushyStream, DECODE_FRAMES);
+  for (const scan of [scanLoop, scanRunsLoop]) {
+    const counted = scan(stream);
+    if (counted !== DECODE_FRAMES) throw new Error(`${scan.name} accepted ${counted} of ${DECODE_FRAMES} frames`);
+  }
 
   // Groups that allocate per frame are timed apart from those that do not, so that collecting
   // one contender's garbage is not charged to another.
@@ -61,6 +67,12 @@ function main(): void {
     TIMING,
   );
   const decoding = measureGroup(DECODE_FRAMES, { baseline: () => baselineDecodeLoop(stream), decode: () => decodeLoop(stream) }, TIMING);
+  // The scanner allocates nothing per frame: timed in a group of its own.
+  const scanning = measureGroup(
+    DECODE_FRAMES,
+    { baseline: () => baselineDecodeLoop(stream), scan: () => scanLoop(stream), scanRuns: () => scanRunsLoop(stream) },
+    TIMING,
+  );
   const decodingPushy = measureGroup(
     DECODE_FRAMES,
     { baseline: () => baselineDecodeLoop(pushyStream), decode: () => decodeLoop(pushyStream) },
@@ -74,6 +86,8 @@ function main(): void {
     { name: 'NotificationEncoder, hex token + text', result: batched.encoderText, baseline: batched.baseline },
     { name: 'NotificationDecoder (64 KiB chunks)', result: decoding.decode, baseline: decoding.baseline, target: TARGETS.decode },
     { name: 'NotificationDecoder, items 3,1,2,4,5', result: decodingPushy.decode, baseline: decodingPushy.baseline },
+    { name: 'NotificationScanner (checks, no parse)', result: scanning.scan, baseline: scanning.baseline },
+    { name: 'NotificationScanner, runs taken whole', result: scanning.scanRuns, baseline: scanning.baseline },
   ]);
 }
 

@@ -6,6 +6,8 @@ import {
   encodeNotificationInto,
   NotificationDecoder,
   NotificationEncoder,
+  NotificationScanner,
+  type NotificationVisitor,
   toWireNotification,
   writeWire,
   type Notification,
@@ -93,6 +95,42 @@ export function decodeLoop(chunks: readonly Buffer[]): number {
   for (const chunk of chunks) count += decoder.push(chunk).length;
   sink.value ^= count;
   return count;
+}
+
+/** Counts what the scanner accepts, one call per notification. */
+class CountingVisitor implements NotificationVisitor {
+  count = 0;
+  notification(): boolean {
+    this.count++;
+    return true;
+  }
+  failure(): boolean {
+    return false;
+  }
+}
+
+/** Also takes runs of accepted frames whole, as a receiver that keeps bytes does. */
+class RunCountingVisitor extends CountingVisitor {
+  acceptedRun(_source: Buffer, _start: number, _end: number, count: number): boolean {
+    this.count += count;
+    return true;
+  }
+}
+
+export function scanLoop(chunks: readonly Buffer[]): number {
+  const scanner = new NotificationScanner();
+  const visitor = new CountingVisitor();
+  for (const chunk of chunks) scanner.scan(chunk, visitor);
+  sink.value ^= visitor.count;
+  return visitor.count;
+}
+
+export function scanRunsLoop(chunks: readonly Buffer[]): number {
+  const scanner = new NotificationScanner();
+  const visitor = new RunCountingVisitor();
+  for (const chunk of chunks) scanner.scan(chunk, visitor);
+  sink.value ^= visitor.count;
+  return visitor.count;
 }
 
 export function baselineDecodeLoop(chunks: readonly Buffer[]): number {

@@ -1,4 +1,5 @@
 import {
+  COMMAND_LENGTH,
   Command,
   ENHANCED_HEADER_LENGTH,
   EXPIRY_LENGTH,
@@ -186,6 +187,44 @@ function identifierOf(data: Buffer, offset: number, end: number): number | undef
   return undefined;
 }
 
+/** The first 3 bytes of the 4 read at an item header: `item id u8 | item length u16`, then one data byte. */
+export const HEADER_OF_WORD = 8;
+export const CANONICAL_TAIL = FIXED_ITEMS_LENGTH;
+/** `03 0004`, `04 0004` and `05 0001` as the top 3 bytes of a 32-bit word. */
+export const IDENTIFIER_HEADER = (ItemId.Identifier << 16) | IDENTIFIER_LENGTH;
+export const EXPIRY_HEADER = (ItemId.Expiry << 16) | EXPIRY_LENGTH;
+export const PRIORITY_HEADER = (ItemId.Priority << 16) | PRIORITY_LENGTH;
+/** Where, from a canonical frame's end, the identifier, expiry and priority items start. */
+export const IDENTIFIER_ITEM_FROM_END = CANONICAL_TAIL;
+export const EXPIRY_ITEM_FROM_END = CANONICAL_TAIL - ITEM_HEADER_LENGTH - IDENTIFIER_LENGTH;
+export const PRIORITY_ITEM_FROM_END = ITEM_HEADER_LENGTH + PRIORITY_LENGTH;
+
+/**
+ * Length of the complete canonical frame (items 1-5 in order, fixed sizes right) at `at`, or 0
+ * when something else lies there and `packetLength` must judge it. The same test as the general
+ * path, read in 32-bit words through a DataView: a few loads instead of twenty byte reads, for
+ * receivers that handle millions of frames.
+ */
+export function canonicalFrameLength(view: DataView, at: number, end: number): number {
+  if (end - at < FRAME_HEADER_LENGTH + 2 * ITEM_HEADER_LENGTH + CANONICAL_TAIL || view.getUint8(at) !== Command.Frame) return 0;
+  const bodyLength = view.getUint32(at + COMMAND_LENGTH);
+  const frameEnd = at + FRAME_HEADER_LENGTH + bodyLength;
+  if (frameEnd > end || bodyLength > MAX_FRAME_LENGTH) return 0;
+  const tokenItem = view.getUint32(at + FRAME_HEADER_LENGTH);
+  if (tokenItem >>> 24 !== ItemId.Token) return 0;
+  const payloadItemAt = at + FRAME_HEADER_LENGTH + ITEM_HEADER_LENGTH + ((tokenItem >>> HEADER_OF_WORD) & 0xffff);
+  if (payloadItemAt + ITEM_HEADER_LENGTH + CANONICAL_TAIL > frameEnd) return 0;
+  const payloadItem = view.getUint32(payloadItemAt);
+  const tailAt = payloadItemAt + ITEM_HEADER_LENGTH + ((payloadItem >>> HEADER_OF_WORD) & 0xffff);
+  const canonical =
+    payloadItem >>> 24 === ItemId.Payload &&
+    tailAt + CANONICAL_TAIL === frameEnd &&
+    view.getUint32(tailAt) >>> HEADER_OF_WORD === IDENTIFIER_HEADER &&
+    view.getUint32(frameEnd - EXPIRY_ITEM_FROM_END) >>> HEADER_OF_WORD === EXPIRY_HEADER &&
+    view.getUint32(frameEnd - PRIORITY_ITEM_FROM_END) >>> HEADER_OF_WORD === PRIORITY_HEADER;
+  return canonical ? frameEnd - at : 0;
+}
+
 /** Commands 0 and 1: `header | token length u16 | token | payload length u16 | payload`. */
 function tokenAndPayloadLength(
   data: Buffer,
@@ -210,4 +249,42 @@ function malformed(state: ScanState, problem: FramingProblem, skip: number, id: 
   state.id = id;
   state.detail = detail;
   return MALFORMED;
+}
+
+/** A packet begun in an earlier chunk, joined with the next chunk. */
+export interface LeftoverJoin {
+  /** The completed packet at offset 0 when `length` > 0; otherwise the leftover and chunk joined whole. */
+  readonly bytes: Buffer;
+  /** The completed packet's length (its layout in the scan state), or 0 when it is not complete or is malformed. */
+  readonly length: number;
+  /** The chunk after the completed packet (unused when `length` is 0). */
+  readonly rest: Buffer;
+}
+
+/** Bytes of the next chunk tried first to finish a leftover packet: enough for most whole packets. */
+const HEADER_PROBE_LENGTH = 256;
+
+/**
+ * Finishes the packet left over from the last chunk by copying only its missing bytes, so a
+ * chunk is not copied whole just because a packet straddled its start.
+ */
+export function joinLeftover(leftover: Buffer, chunk: Buffer, state: ScanState): LeftoverJoin {
+  let probe = joined(leftover, chunk, Math.min(chunk.length, HEADER_PROBE_LENGTH));
+  let length = packetLength(probe, 0, state);
+  const missing = state.needed - leftover.length;
+  if (length === INCOMPLETE && missing > 0 && missing <= chunk.length) {
+    probe = joined(leftover, chunk, missing);
+    length = packetLength(probe, 0, state);
+  }
+  // Still incomplete, or malformed: the caller's general path sorts it out.
+  if (length <= 0) return { bytes: joined(leftover, chunk, chunk.length), length: 0, rest: chunk };
+  return { bytes: probe, length, rest: chunk.subarray(length - leftover.length) };
+}
+
+/** `leftover` then the first `take` bytes of `chunk`, in a new buffer (Buffer.concat costs more for two parts). */
+function joined(leftover: Buffer, chunk: Buffer, take: number): Buffer {
+  const bytes = Buffer.allocUnsafe(leftover.length + take);
+  bytes.set(leftover, 0);
+  bytes.set(take === chunk.length ? chunk : chunk.subarray(0, take), leftover.length);
+  return bytes;
 }

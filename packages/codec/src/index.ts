@@ -26,6 +26,7 @@ export {
   type DecodeResult,
   type NotificationDecoderOptions,
 } from './notification-decoder.js';
+export { NotificationScanner, type NotificationVisitor, type ScannedNotification } from './notification-scanner.js';
 export {
   encodeErrorResponse,
   ErrorResponseDecoder,
