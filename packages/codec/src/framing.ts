@@ -257,8 +257,8 @@ export interface LeftoverJoin {
   readonly bytes: Buffer;
   /** The completed packet's length (its layout in the scan state), or 0 when it is not complete or is malformed. */
   readonly length: number;
-  /** The chunk after the completed packet (unused when `length` is 0). */
-  readonly rest: Buffer;
+  /** Where in the chunk the bytes after the completed packet start (unused when `length` is 0). */
+  readonly restAt: number;
 }
 
 /** Bytes of the next chunk tried first to finish a leftover packet: enough for most whole packets. */
@@ -277,8 +277,8 @@ export function joinLeftover(leftover: Buffer, chunk: Buffer, state: ScanState):
     length = packetLength(probe, 0, state);
   }
   // Still incomplete, or malformed: the caller's general path sorts it out.
-  if (length <= 0) return { bytes: joined(leftover, chunk, chunk.length), length: 0, rest: chunk };
-  return { bytes: probe, length, rest: chunk.subarray(length - leftover.length) };
+  if (length <= 0) return { bytes: joined(leftover, chunk, chunk.length), length: 0, restAt: 0 };
+  return { bytes: probe, length, restAt: length - leftover.length };
 }
 
 /** `leftover` then the first `take` bytes of `chunk`, in a new buffer (Buffer.concat costs more for two parts). */

@@ -57,7 +57,7 @@ export class NotificationDecoder {
       this.tail = undefined;
       if (joined.length > 0) {
         decodeRun(joined.bytes, 0, joined.length, this.scan.layout, this.payloadLimit, results);
-        data = joined.rest;
+        data = data.subarray(joined.restAt);
       } else {
         data = joined.bytes;
       }

@@ -148,17 +148,18 @@ export class NotificationScanner {
   scan(chunk: Uint8Array, visitor: NotificationVisitor): void {
     if (this.ended || chunk.length === 0) return;
     let data = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let from = 0;
     if (this.tail) {
       const joined = joinLeftover(this.tail, data, this.state);
       this.tail = undefined;
       if (joined.length > 0) {
         if (!this.visitPacket(viewOf(joined.bytes), joined.bytes, 0, joined.length, this.state.layout, visitor)) return this.stop();
-        data = joined.rest;
+        from = joined.restAt;
       } else {
         data = joined.bytes;
       }
     }
-    if (!this.scanAll(data, visitor)) this.stop();
+    if (!this.scanAll(data, from, visitor)) this.stop();
   }
 
   /** Forgets any partial packet and a stop, as for a new connection. */
@@ -172,15 +173,15 @@ export class NotificationScanner {
     this.tail = undefined;
   }
 
-  /** False when the scan must stop. */
-  private scanAll(data: Buffer, visitor: NotificationVisitor): boolean {
+  /** Scans `data` from `from` on; false when the scan must stop. */
+  private scanAll(data: Buffer, from: number, visitor: NotificationVisitor): boolean {
     const state = this.state;
     const view = viewOf(data);
     const end = data.length;
     // Frames with an uncommon item order are gathered into runs for one binary-parser call.
-    let runStart = 0;
+    let runStart = from;
     let runLayout = GENERAL_LAYOUT;
-    let offset = 0;
+    let offset = from;
     const takesRuns = visitor.acceptedRun !== undefined;
     for (;;) {
       if (takesRuns) {
