@@ -1,4 +1,4 @@
-import { Status, parseToken, type DecodedNotification } from '@apnskit/codec';
+import { Status, parseToken, type ScannedNotification } from '@apnskit/codec';
 import { parseFault } from './fault-parse.js';
 import type { Fault, FaultState } from './fault-types.js';
 import { seededRandom } from './random.js';
@@ -130,7 +130,7 @@ export class FaultSet {
    * (by the token's first bytes, without making hex); a notification they reject is not counted
    * by reject-nth or reject-random.
    */
-  beforeAccept(notification: DecodedNotification, connection: number): RejectDecision | undefined {
+  beforeAccept(notification: Pick<ScannedNotification, 'source' | 'tokenOffset'>, connection: number): RejectDecision | undefined {
     if (this.tokenFaults.length > 0) {
       const { source, tokenOffset } = notification;
       const bucket = this.tokenBuckets.get(source.readUInt32BE(tokenOffset));

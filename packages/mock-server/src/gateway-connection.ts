@@ -1,12 +1,13 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import {
-  NotificationDecoder,
+  NotificationScanner,
   Status,
   encodeErrorResponse,
   type DecodeFailure,
-  type DecodedNotification,
   type NotificationFormat,
+  type NotificationVisitor,
+  type ScannedNotification,
 } from '@apnskit/codec';
 import type { AfterAcceptAction, FaultSet, RejectDecision } from './fault-set.js';
 import type { NotificationRecorder, RejectedNotification } from './recorder.js';
@@ -52,11 +53,30 @@ export interface GatewayCounters {
 }
 
 /**
- * One provider connection: feeds the decoder, records what it accepts, and after the first bad
+ * One provider connection: feeds the scanner, records what it accepts, and after the first bad
  * notification (or a scripted end) answers once, closes, and ignores whatever else arrives.
  */
-export class GatewayConnection {
-  private readonly decoder: NotificationDecoder;
+export class GatewayConnection implements NotificationVisitor {
+  private readonly scanner: NotificationScanner;
+  /** The run of accepted packets not yet handed to the recorder: back to back in one buffer. */
+  private runSource: Buffer | undefined;
+  private runStart = 0;
+  private runEnd = 0;
+  private runCount = 0;
+  /** Recorded during the current chunk, not yet announced. */
+  private unannounced = 0;
+  /** While no fault needs to see each notification, accepted frames are taken in whole runs. */
+  private readonly keepingVisitor: NotificationVisitor = {
+    notification: (notification) => {
+      this.extendRun(notification.source, notification.packetOffset, notification.packetOffset + notification.byteLength, 1);
+      return true;
+    },
+    acceptedRun: (source, start, end, count) => {
+      this.extendRun(source, start, end, count);
+      return true;
+    },
+    failure: (failure) => this.failure(failure),
+  };
   /** Set once the connection is ending: later bytes are read and dropped. */
   private discarding = false;
   private endReason: ConnectionEnd = 'client';
@@ -70,12 +90,12 @@ export class GatewayConnection {
     readonly topic: string | undefined,
     private readonly context: GatewayContext,
   ) {
-    this.decoder = new NotificationDecoder({ payloadLimit: context.payloadLimit });
+    this.scanner = new NotificationScanner({ payloadLimit: context.payloadLimit });
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.setTimeout(context.partialFrameTimeoutMs);
     socket.on('timeout', () => {
       // Idle is fine between notifications; idle in the middle of one is a stuck client.
-      if (!this.discarding && !this.stalled && this.decoder.bufferedBytes > 0) this.close('partial-frame-timeout');
+      if (!this.discarding && !this.stalled && this.scanner.bufferedBytes > 0) this.close('partial-frame-timeout');
     });
     socket.on('error', () => {
       if (!this.discarding) this.endReason = 'error';
@@ -101,51 +121,77 @@ export class GatewayConnection {
       context.counters.discardedBytes += chunk.length;
       return;
     }
-    let results: ReturnType<NotificationDecoder['push']>;
+    const { faults } = context;
     try {
-      results = this.decoder.push(chunk);
+      this.scanner.scan(chunk, faults.hasRejectFaults || faults.hasAfterAcceptFaults ? this : this.keepingVisitor);
     } catch (error) {
-      // The decoder reports bad bytes as values; should it ever throw, this connection ends, not the process.
-      this.failDecode({ kind: 'error', status: Status.ProtocolError, id: undefined, format: undefined, reason: `decoder error: ${(error as Error).message}`, fatal: true });
-      return;
+      // The scanner reports bad bytes as values; should it ever throw, this connection ends, not the process.
+      this.failure({ kind: 'error', status: Status.ProtocolError, id: undefined, format: undefined, reason: `scanner error: ${(error as Error).message}`, fatal: true });
     }
-    const { faults, recorder } = context;
-    // Shared facts of this chunk, registered once it holds an accepted notification.
-    let chunkInfo = -1;
-    let accepted = 0;
-    for (let index = 0; index < results.length; index++) {
-      const result = results[index]!;
-      if (result.kind === 'error') {
-        this.failDecode(result);
-        break;
-      }
-      if (faults.hasRejectFaults) {
-        const decision = faults.beforeAccept(result, this.number);
-        if (decision) {
-          this.reject(result, decision);
-          break;
-        }
-      }
-      if (chunkInfo < 0) chunkInfo = recorder.chunkInfo(this.number, Date.now());
-      recorder.record(result, chunkInfo);
-      accepted++;
-      if (faults.hasAfterAcceptFaults) {
-        const action = faults.afterAccepted(this.number);
-        if (action && this.apply(action, result)) break;
-      }
-    }
-    if (this.discarding) context.counters.discardedBytes += this.decoder.bufferedBytes;
-    if (accepted > 0) context.accepted(accepted);
+    this.announceAccepted();
   }
 
-  /** A notification the decoder refused: Apple's status for it, or a plain close for command 0. */
-  private failDecode(failure: DecodeFailure): void {
+  /** The scanner found a notification Apple would accept; a fault may still reject it. */
+  notification(notification: ScannedNotification): boolean {
+    const { faults } = this.context;
+    if (faults.hasRejectFaults) {
+      const decision = faults.beforeAccept(notification, this.number);
+      if (decision) {
+        this.announceAccepted();
+        this.reject(notification, decision);
+        return false;
+      }
+    }
+    const { source, packetOffset } = notification;
+    this.extendRun(source, packetOffset, packetOffset + notification.byteLength, 1);
+    if (faults.hasAfterAcceptFaults) {
+      const action = faults.afterAccepted(this.number);
+      if (action) {
+        this.announceAccepted();
+        return !this.apply(action, notification);
+      }
+    }
+    return true;
+  }
+
+  /** A notification Apple would refuse: answered with its status, or a plain close for command 0. */
+  failure(failure: DecodeFailure): boolean {
+    this.announceAccepted();
     this.recordRejection(undefined, failure.id, failure.status, failure.format, failure.reason, undefined);
     if (failure.format === 'simple') this.close('rejected');
     else this.answer(failure.status, failure.id ?? 0, 'rejected');
+    return false;
   }
 
-  private reject(notification: DecodedNotification, decision: RejectDecision): void {
+  /** Adds accepted packets lying at `source[start, end)` to the pending run, or starts a new one. */
+  private extendRun(source: Buffer, start: number, end: number, count: number): void {
+    if (source !== this.runSource || start !== this.runEnd) {
+      this.recordRun();
+      this.runSource = source;
+      this.runStart = start;
+    }
+    this.runEnd = end;
+    this.runCount += count;
+  }
+
+  private recordRun(): void {
+    if (this.runCount === 0) return;
+    this.context.recorder.recordRun(this.runSource!, this.runStart, this.runEnd, this.runCount, this.number, Date.now());
+    this.unannounced += this.runCount;
+    this.runCount = 0;
+    this.runSource = undefined;
+  }
+
+  /** Records the pending run and tells the server, before anything that depends on the count. */
+  private announceAccepted(): void {
+    this.recordRun();
+    if (this.unannounced === 0) return;
+    const count = this.unannounced;
+    this.unannounced = 0;
+    this.context.accepted(count);
+  }
+
+  private reject(notification: ScannedNotification, decision: RejectDecision): void {
     const token = notification.tokenHex();
     this.recordRejection(token, notification.id, decision.status, notification.format, decision.reason, decision.feedback ? token : undefined);
     if (notification.format === 'simple') this.close('rejected');
@@ -174,7 +220,7 @@ export class GatewayConnection {
   }
 
   /** Carries out a fault that acts after an accepted notification; true when the connection ends. */
-  private apply(action: AfterAcceptAction, last: DecodedNotification): boolean {
+  private apply(action: AfterAcceptAction, last: ScannedNotification): boolean {
     const { counters } = this.context;
     switch (action.kind) {
       case 'shutdown':

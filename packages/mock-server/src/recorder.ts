@@ -1,4 +1,5 @@
-import { TOKEN_LENGTH, type DecodedNotification, type NotificationFormat } from '@apnskit/codec';
+import { NotificationDecoder, type DecodedNotification, type NotificationFormat } from '@apnskit/codec';
+import { ReceivedBytes } from './received-bytes.js';
 
 /** An accepted notification, as tests read it. */
 export interface RecordedNotification {
@@ -35,87 +36,85 @@ export interface RejectedNotification {
   readonly receivedAt: number;
 }
 
-/** What all notifications of one chunk share, stored once per chunk instead of once per notification. */
-export interface ChunkInfo {
-  readonly connection: number;
-  readonly receivedAt: number;
-}
+/** One row per run of accepted notifications that arrived back to back, in typed-array columns. */
+class Runs {
+  length = 0;
+  slab = new Uint32Array(INITIAL_RUNS);
+  offset = new Uint32Array(INITIAL_RUNS);
+  byteLength = new Uint32Array(INITIAL_RUNS);
+  /** Row of its first notification. */
+  firstRow = new Float64Array(INITIAL_RUNS);
+  count = new Uint32Array(INITIAL_RUNS);
+  connection = new Uint32Array(INITIAL_RUNS);
+  receivedAt = new Float64Array(INITIAL_RUNS);
 
-const FORMATS: readonly NotificationFormat[] = ['frame', 'enhanced', 'simple'];
-const FORMAT_CODE: Readonly<Record<NotificationFormat, number>> = { frame: 0, enhanced: 1, simple: 2 };
-const INITIAL_CAPACITY = 1024;
+  add(slab: number, offset: number, byteLength: number, firstRow: number, count: number, connection: number, receivedAt: number): void {
+    if (this.length === this.slab.length) this.grow();
+    const run = this.length++;
+    this.slab[run] = slab;
+    this.offset[run] = offset;
+    this.byteLength[run] = byteLength;
+    this.firstRow[run] = firstRow;
+    this.count[run] = count;
+    this.connection[run] = connection;
+    this.receivedAt[run] = receivedAt;
+  }
 
-/** Growable typed-array columns: one row per accepted notification, no object kept per row. */
-class Columns {
-  capacity = INITIAL_CAPACITY;
-  source = new Uint32Array(INITIAL_CAPACITY);
-  tokenOffset = new Uint32Array(INITIAL_CAPACITY);
-  payloadOffset = new Uint32Array(INITIAL_CAPACITY);
-  payloadLength = new Uint32Array(INITIAL_CAPACITY);
-  id = new Uint32Array(INITIAL_CAPACITY);
-  expiry = new Uint32Array(INITIAL_CAPACITY);
-  priority = new Uint8Array(INITIAL_CAPACITY);
-  format = new Uint8Array(INITIAL_CAPACITY);
-  chunk = new Uint32Array(INITIAL_CAPACITY);
+  /** The run holding `row` (binary search: runs are in row order). */
+  indexOf(row: number): number {
+    let low = 0;
+    let high = this.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >>> 1;
+      if (this.firstRow[middle]! <= row) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
 
-  grow(): void {
-    this.capacity *= 2;
-    const grown = <T extends Uint32Array | Uint8Array>(column: T): T => {
-      const next = new (column.constructor as new (length: number) => T)(this.capacity);
+  private grow(): void {
+    const grown = <T extends Uint32Array | Float64Array>(column: T): T => {
+      const next = new (column.constructor as new (length: number) => T)(column.length * 2);
       next.set(column);
       return next;
     };
-    this.source = grown(this.source);
-    this.tokenOffset = grown(this.tokenOffset);
-    this.payloadOffset = grown(this.payloadOffset);
-    this.payloadLength = grown(this.payloadLength);
-    this.id = grown(this.id);
-    this.expiry = grown(this.expiry);
-    this.priority = grown(this.priority);
-    this.format = grown(this.format);
-    this.chunk = grown(this.chunk);
+    this.slab = grown(this.slab);
+    this.offset = grown(this.offset);
+    this.byteLength = grown(this.byteLength);
+    this.firstRow = grown(this.firstRow);
+    this.count = grown(this.count);
+    this.connection = grown(this.connection);
+    this.receivedAt = grown(this.receivedAt);
   }
 }
 
+const INITIAL_RUNS = 256;
+
 /**
- * Accepted notifications. The decoder's records point into the received buffers; only those
- * offsets are kept (typed-array columns), since keeping a million small objects alive costs the
- * garbage collector more than decoding them. The readable view (hex token, parsed payload) is
- * made only when asked for, once per notification.
+ * Accepted notifications. The gateway checks each one as it arrives and hands over whole runs of
+ * accepted packets; only their bytes (copied into slabs) and one row per run are kept, since an
+ * object (or even a row of offsets) per notification costs more than the checking. Reading
+ * decodes the kept bytes (binary-parser, through the codec's decoder) and makes the readable view
+ * (hex token, parsed payload) once per notification.
  */
 export class NotificationRecorder {
   private rows = 0;
-  private columns = new Columns();
-  /** The buffers notifications were decoded from, each kept once. */
-  private sources: Buffer[] = [];
-  private chunkInfos: ChunkInfo[] = [];
+  private runs = new Runs();
+  private readonly bytes = new ReceivedBytes();
   private views: RecordedNotification[] = [];
+
+  /** `payloadLimit`: the gateway's, so that reading judges the kept bytes as receiving did. */
+  constructor(private readonly payloadLimit: number) {}
 
   get count(): number {
     return this.rows;
   }
 
-  /** Registers a received chunk's shared facts; returns the handle to record its notifications with. */
-  chunkInfo(connection: number, receivedAt: number): number {
-    return this.chunkInfos.push({ connection, receivedAt }) - 1;
-  }
-
-  record(notification: DecodedNotification, chunk: number): void {
-    const columns = this.columns;
-    if (this.rows === columns.capacity) columns.grow();
-    const row = this.rows++;
-    const { source } = notification;
-    let sourceIndex = this.sources.length - 1;
-    if (this.sources[sourceIndex] !== source) sourceIndex = this.sources.push(source) - 1;
-    columns.source[row] = sourceIndex;
-    columns.tokenOffset[row] = notification.tokenOffset;
-    columns.payloadOffset[row] = notification.payloadOffset;
-    columns.payloadLength[row] = notification.payloadLength;
-    columns.id[row] = notification.id ?? 0;
-    columns.expiry[row] = notification.expiry;
-    columns.priority[row] = notification.priority;
-    columns.format[row] = FORMAT_CODE[notification.format];
-    columns.chunk[row] = chunk;
+  /** Records `count` accepted packets lying back to back in `source[start, end)`. */
+  recordRun(source: Buffer, start: number, end: number, count: number, connection: number, receivedAt: number): void {
+    this.bytes.keep(source, start, end);
+    this.runs.add(this.bytes.lastSlab, this.bytes.lastOffset, end - start, this.rows, count, connection, receivedAt);
+    this.rows += count;
   }
 
   /** Every accepted notification in arrival order (a fresh array; views are made once). */
@@ -128,42 +127,55 @@ export class NotificationRecorder {
   range(from: number, to = this.rows): RecordedNotification[] {
     const views: RecordedNotification[] = [];
     const end = Math.min(to, this.rows);
-    for (let row = Math.max(0, from); row < end; row++) views.push(this.views[row] ?? this.view(row));
+    let row = Math.max(0, from);
+    for (; row < end && row < this.views.length; row++) views.push(this.views[row]!);
+    for (let run = this.runs.indexOf(row); row < end; run++) {
+      const decoded = this.decode(run);
+      for (let at = row - this.runs.firstRow[run]!; at < decoded.length && row < end; at++, row++) views.push(decoded[at]!);
+    }
     return views;
   }
 
   clear(): void {
     this.rows = 0;
-    this.columns = new Columns();
-    this.sources = [];
-    this.chunkInfos = [];
+    this.runs = new Runs();
+    this.bytes.clear();
     this.views = [];
   }
 
   private materialise(): void {
-    for (let row = this.views.length; row < this.rows; row++) this.views.push(this.view(row));
+    let row = this.views.length;
+    for (let run = this.runs.indexOf(row); row < this.rows; run++) {
+      const decoded = this.decode(run);
+      for (let at = row - this.runs.firstRow[run]!; at < decoded.length; at++, row++) this.views.push(decoded[at]!);
+    }
   }
 
-  private view(row: number): RecordedNotification {
-    const { columns } = this;
-    const source = this.sources[columns.source[row]!]!;
-    const tokenAt = columns.tokenOffset[row]!;
-    const payloadAt = columns.payloadOffset[row]!;
-    const payloadEnd = payloadAt + columns.payloadLength[row]!;
-    const format = FORMATS[columns.format[row]!]!;
-    const chunk = this.chunkInfos[columns.chunk[row]!]!;
-    return Object.freeze({
-      token: source.toString('hex', tokenAt, tokenAt + TOKEN_LENGTH),
-      payload: parsePayload(source.toString('utf8', payloadAt, payloadEnd)),
-      payloadRaw: source.subarray(payloadAt, payloadEnd),
-      id: format === 'simple' ? undefined : columns.id[row],
-      expiry: columns.expiry[row]!,
-      priority: columns.priority[row] as 10 | 5,
-      format,
-      connection: chunk.connection,
-      receivedAt: chunk.receivedAt,
+  private decode(run: number): RecordedNotification[] {
+    const { runs } = this;
+    const bytes = this.bytes.bytes(runs.slab[run]!, runs.offset[run]!, runs.byteLength[run]!);
+    const connection = runs.connection[run]!;
+    const receivedAt = runs.receivedAt[run]!;
+    return new NotificationDecoder({ payloadLimit: this.payloadLimit }).push(bytes).map((result) => {
+      // These bytes were accepted when they arrived, and the same rules judge them now.
+      if (result.kind === 'error') throw new Error(`recorded bytes no longer decode: ${result.reason}`);
+      return recordedView(result, connection, receivedAt);
     });
   }
+}
+
+function recordedView(notification: DecodedNotification, connection: number, receivedAt: number): RecordedNotification {
+  return Object.freeze({
+    token: notification.tokenHex(),
+    payload: parsePayload(notification.payloadText()),
+    payloadRaw: notification.payload,
+    id: notification.id,
+    expiry: notification.expiry,
+    priority: notification.priority,
+    format: notification.format,
+    connection,
+    receivedAt,
+  });
 }
 
 function parsePayload(text: string): unknown {

@@ -30,7 +30,7 @@ export class MockServer extends EventEmitter<MockServerEvents> {
   /** @internal */
   controlServer: HttpServer | undefined;
   private readonly faultSet: FaultSet;
-  private readonly recorder = new NotificationRecorder();
+  private readonly recorder: NotificationRecorder;
   private rejections: RejectedNotification[] = [];
   private readonly feedbackLists: FeedbackLists;
   private readonly gatewayConnections = new Set<GatewayConnection>();
@@ -58,6 +58,7 @@ export class MockServer extends EventEmitter<MockServerEvents> {
     this.gateway = { port: portOf(gatewayServer) };
     this.feedback = { port: portOf(feedbackServer) };
     this.faultSet = new FaultSet(options.seed);
+    this.recorder = new NotificationRecorder(options.payloadLimit);
     this.faults = {
       add: (fault) => this.faultSet.add(fault),
       addAll: (faults) => this.faultSet.addAll(faults),

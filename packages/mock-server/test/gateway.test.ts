@@ -140,4 +140,47 @@ test('frames split at every byte arrive whole', async () => {
   socket.destroy();
 });
 
+/** 3000 notifications: frames in item order 1-5, frames in another order, commands 1 and 0. */
+function mixedStream(): { bytes: Buffer; expected: { id: number | undefined; format: string; token: string; n: number }[] } {
+  const packets: Buffer[] = [];
+  const expected: { id: number | undefined; format: string; token: string; n: number }[] = [];
+  for (let n = 1; n <= 3000; n++) {
+    const token = tokenFor(n);
+    const payload = { n };
+    const kind = n % 10;
+    if (kind === 7) {
+      // Items 3, 1, 2: an order some clients write, parsed through binary-parser.
+      const item = (id: number, data: Buffer): Buffer => Buffer.concat([Buffer.from([id, data.length >> 8, data.length & 0xff]), data]);
+      const id = Buffer.alloc(4);
+      id.writeUInt32BE(n);
+      const body = Buffer.concat([item(3, id), item(1, Buffer.from(token, 'hex')), item(2, Buffer.from(JSON.stringify(payload)))]);
+      const header = Buffer.alloc(5);
+      header[0] = 2;
+      header.writeUInt32BE(body.length, 1);
+      packets.push(header, body);
+      expected.push({ id: n, format: 'frame', token, n });
+    } else {
+      const format = kind === 8 ? 'enhanced' : kind === 9 ? 'simple' : 'frame';
+      packets.push(encodeNotification({ token, payload, id: n }, format));
+      expected.push({ id: format === 'simple' ? undefined : n, format, token, n });
+    }
+  }
+  return { bytes: Buffer.concat(packets), expected };
+}
+
+for (const withFault of [false, true]) {
+  test(`a long mixed stream in odd-sized writes is recorded exactly${withFault ? ', also while a fault watches each notification' : ''}`, async () => {
+    if (withFault) mock.faults.add({ type: 'reject-nth', n: 1_000_000, status: 8 });
+    const { bytes, expected } = mixedStream();
+    const socket = openClient(mock);
+    await secure(socket);
+    for (let offset = 0, size = 1; offset < bytes.length; offset += size, size = (size * 7 + 3) % 40_000) socket.write(bytes.subarray(offset, offset + size));
+    await mock.waitForNotifications(expected.length, { timeoutMs: 20_000 });
+    const recorded = mock.notifications.map((n) => ({ id: n.id, format: n.format, token: n.token, n: (n.payload as { n: number }).n }));
+    assert.equal(recorded, expected);
+    assert.is(mock.stats().rejected, 0);
+    socket.destroy();
+  });
+}
+
 test.run();

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { createMockServer, type MockServer } from '../src/index.js';
 import { deliver, exchange, frame, frames, openClient, secure, sleep, transcript, until } from './helpers.js';
 import { randomBytes } from 'node:crypto';
-import { NotificationDecoder } from '@apnskit/codec';
+import { NotificationScanner } from '@apnskit/codec';
 
 let mock: MockServer;
 
@@ -47,17 +47,17 @@ test('mutated valid frames: every connection gets nothing or one error response,
   await deliver(mock, frames(1, 2), before + 2);
 });
 
-test('should the decoder ever throw, that connection gets status 128 and the process lives on', async () => {
-  const original = NotificationDecoder.prototype.push;
-  NotificationDecoder.prototype.push = () => {
+test('should the scanner ever throw, that connection gets status 128 and the process lives on', async () => {
+  const original = NotificationScanner.prototype.scan;
+  NotificationScanner.prototype.scan = () => {
     throw new Error('boom');
   };
   try {
     const { data } = await exchange(mock, frame(1));
     assert.equal([...data], [8, 128, 0, 0, 0, 0]);
-    assert.match(mock.rejected[0]!.reason, /decoder error: boom/);
+    assert.match(mock.rejected[0]!.reason, /scanner error: boom/);
   } finally {
-    NotificationDecoder.prototype.push = original;
+    NotificationScanner.prototype.scan = original;
   }
   await deliver(mock, frame(2), 1);
 });
