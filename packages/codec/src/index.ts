@@ -19,6 +19,7 @@ export {
   writeWire,
 } from './encode.js';
 export { NotificationEncoder, type NotificationEncoderOptions } from './notification-encoder.js';
+export { FRAME_IDENTIFIER_FROM_END } from './frame-writer.js';
 export {
   NotificationDecoder,
   DecodedNotification,

@@ -1,6 +1,7 @@
 import { MAX_U32, PayloadLimit, Priority, TOKEN_LENGTH } from './constants.js';
 import { ApnsCodecError } from './errors.js';
 import { frameLength, invalidFormat, writeFields, type WireFields } from './encode.js';
+import { writeFrameWords } from './frame-writer.js';
 import { checkIdentifier, checkPayloadLimit, toWireNotification, type Notification, type NotificationFormat } from './notification.js';
 
 export interface NotificationEncoderOptions {
@@ -38,6 +39,9 @@ export class NotificationEncoder {
   private payloadTextBytes: Uint8Array = NO_BYTES;
   /** Size on the wire of this format without token and payload. */
   private readonly fixedLength: number;
+  /** A DataView of the last target written to (batch buffers are long-lived: one view each). */
+  private view: DataView | undefined;
+  private viewTarget: Buffer | undefined;
 
   constructor(options: NotificationEncoderOptions = {}) {
     const { format = 'frame', payloadLimit = PayloadLimit.Default } = options;
@@ -71,13 +75,27 @@ export class NotificationEncoder {
     if (notification === undefined) {
       throw new ApnsCodecError('APNS_ERR_INVALID_OPTION', 'writePrepared needs a notification: call prepare first (and let it succeed)');
     }
-    const preparedId = fields.id;
-    if (id !== undefined) fields.id = checkIdentifier(id);
-    const end = writeFields(fields, target, offset, this.format);
-    fields.id = preparedId;
+    const frameId = id === undefined ? fields.id : checkIdentifier(id);
+    let end: number;
+    if (this.format === 'frame') {
+      end = writeFrameWords(this.viewOf(target), target, offset, fields.token, fields.payload, frameId, fields.expiry, fields.priority);
+    } else {
+      const preparedId = fields.id;
+      fields.id = frameId;
+      end = writeFields(fields, target, offset, this.format);
+      fields.id = preparedId;
+    }
     // A 64-character string that is not hex never parses: the codec's own check throws, naming the bad digit as parseToken does.
     if (end < 0) this.prepareChecked(notification);
     return end;
+  }
+
+  private viewOf(target: Buffer): DataView {
+    if (target !== this.viewTarget || this.view === undefined) {
+      this.view = new DataView(target.buffer, target.byteOffset, target.byteLength);
+      this.viewTarget = target;
+    }
+    return this.view;
   }
 
   /** The usual shape, checked without allocating: false sends it through toWireNotification. */
