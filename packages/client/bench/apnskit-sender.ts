@@ -1,8 +1,7 @@
 // @apnskit/client's managed sender on one connection, as a user would drive it.
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { createSender, type Sender } from '@apnskit/client';
 import { encodedLength } from '@apnskit/codec';
+import { collectGarbage } from './collect.js';
 import { benchToken, benchTokens, PAYLOAD_BYTES } from './fixtures.js';
 import { clock } from './mock-protocol.js';
 import type { MockHost } from './mock-host.js';
@@ -19,6 +18,22 @@ export interface SenderRun {
   readonly externalBytes?: number;
 }
 
+/**
+ * How the loop hands notifications over: `write` is the bulk idiom (`if (!sender.write(n)) await
+ * sender.ready()`, no promise per notification), `send` awaits `sender.send(n)` for each one.
+ */
+export type Idiom = 'write' | 'send';
+
+async function sendAll(sender: Sender, tokens: readonly Buffer[], idiom: Idiom): Promise<void> {
+  if (idiom === 'send') {
+    for (let index = 0; index < tokens.length; index += 1) await sender.send({ token: tokens[index]!, payload: PAYLOAD_BYTES });
+    return;
+  }
+  for (let index = 0; index < tokens.length; index += 1) {
+    if (!sender.write({ token: tokens[index]!, payload: PAYLOAD_BYTES })) await sender.ready();
+  }
+}
+
 /** The sink never answers the closing probe: do not wait long for it there. */
 const SINK_PROBE_TIMEOUT_MS = 50;
 
@@ -33,15 +48,8 @@ function openSender(host: MockHost, port = host.gateway.port): Sender {
   });
 }
 
-/** A full collection before each memory reading (the bench runs without --expose-gc). */
-function collector(): () => void {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-}
-
-function memory(gc: () => void): { heap: number; external: number } {
-  gc();
-  gc();
+function memory(): { heap: number; external: number } {
+  collectGarbage();
   const usage = process.memoryUsage();
   return { heap: usage.heapUsed, external: usage.external };
 }
@@ -50,7 +58,7 @@ function memory(gc: () => void): { heap: number; external: number } {
  * Milliseconds from the first send until the mock recorded the last of `count` notifications;
  * with `measureMemory`, also what the sender holds per notification while its sent window is full.
  */
-export async function runSender(host: MockHost, tag: number, count: number, timeoutMs: number, measureMemory = false): Promise<SenderRun> {
+export async function runSender(host: MockHost, tag: number, count: number, timeoutMs: number, idiom: Idiom, measureMemory = false): Promise<SenderRun> {
   const sender = openSender(host);
   let failure: Error | undefined;
   sender.on('error', (error) => (failure ??= error));
@@ -58,15 +66,13 @@ export async function runSender(host: MockHost, tag: number, count: number, time
   await sender.send({ token: benchToken(WARM_UP_TAG, 0), payload: PAYLOAD_BYTES });
   await host.waitFor(1, timeoutMs);
   const tokens = benchTokens(tag, count);
-  const gc = measureMemory ? collector() : undefined;
-  const before = gc ? memory(gc) : undefined;
+  const before = measureMemory ? memory() : undefined;
   const reached = host.waitFor(1 + count, timeoutMs);
+  collectGarbage();
   const start = clock();
-  for (let index = 0; index < count; index += 1) {
-    await sender.send({ token: tokens[index], payload: PAYLOAD_BYTES });
-  }
+  await sendAll(sender, tokens, idiom);
   const elapsedMs = (await reached) - start;
-  const after = gc ? memory(gc) : undefined;
+  const after = measureMemory ? memory() : undefined;
   // Still in use here, so the tokens (allocated before `before`) cannot be collected in between.
   if (tokens.length !== count) throw new Error('tokens changed during the run');
   const report = await sender.close();
@@ -84,7 +90,7 @@ export async function runSender(host: MockHost, tag: number, count: number, time
 }
 
 /** The same sends into the byte-counting sink (nothing decodes them): the sender's own speed. */
-export async function runSenderIntoSink(host: MockHost, tag: number, count: number, timeoutMs: number): Promise<SinkRun> {
+export async function runSenderIntoSink(host: MockHost, tag: number, count: number, timeoutMs: number, idiom: Idiom): Promise<SinkRun> {
   await host.resetSink();
   const sender = openSender(host, host.gateway.sinkPort);
   const frameBytes = encodedLength({ token: benchToken(WARM_UP_TAG, 0), payload: PAYLOAD_BYTES });
@@ -92,11 +98,10 @@ export async function runSenderIntoSink(host: MockHost, tag: number, count: numb
   await host.waitForBytes(frameBytes, timeoutMs);
   const tokens = benchTokens(tag, count);
   const reached = host.waitForBytes((1 + count) * frameBytes, timeoutMs);
+  collectGarbage();
   const cpu = cpuMeter();
   const start = clock();
-  for (let index = 0; index < count; index += 1) {
-    await sender.send({ token: tokens[index], payload: PAYLOAD_BYTES });
-  }
+  await sendAll(sender, tokens, idiom);
   const elapsedMs = (await reached) - start;
   const cpuMicros = cpu(count);
   // The sink never answers the probe: the report says unconfirmed, which is right, and unused here.

@@ -1,6 +1,7 @@
 // node-apn 1.7.8, the most used Node.js client of the binary protocol, configured against the mock.
 import { createRequire } from 'node:module';
 import type { TLSSocket } from 'node:tls';
+import { collectGarbage } from './collect.js';
 import { benchToken, benchTokens, PAYLOAD_OBJECT } from './fixtures.js';
 import { clock } from './mock-protocol.js';
 import type { MockHost } from './mock-host.js';
@@ -67,6 +68,7 @@ export async function runNodeApn(host: MockHost, tag: number, count: number, tim
   await host.waitFor(1, timeoutMs);
   const tokens = benchTokens(tag, count);
   const reached = host.waitFor(1 + count, timeoutMs);
+  collectGarbage();
   const start = clock();
   for (const token of tokens) connection.pushNotification(note, token);
   const elapsedMs = (await reached) - start;

@@ -2,6 +2,7 @@
 import { once } from 'node:events';
 import tls from 'node:tls';
 import { toWireNotification, wireLength, writeWire } from '@apnskit/codec';
+import { collectGarbage } from './collect.js';
 import { benchTokens, PAYLOAD_BYTES } from './fixtures.js';
 import { clock } from './mock-protocol.js';
 import type { MockHost } from './mock-host.js';
@@ -47,6 +48,7 @@ export async function runRawSocket(host: MockHost, tag: number, count: number, t
   const batches = encodeBatches(benchTokens(tag, count));
   const socket = await connectRaw(host, host.gateway.port);
   const reached = host.waitFor(count, timeoutMs);
+  collectGarbage();
   const start = clock();
   for (const batch of batches) {
     if (!socket.write(batch)) await once(socket, 'drain');
@@ -66,6 +68,7 @@ export async function runRawIntoSink(host: MockHost, tag: number, count: number,
   await host.resetSink();
   const socket = await connectRaw(host, host.gateway.sinkPort);
   const reached = host.waitForBytes(total, timeoutMs);
+  collectGarbage();
   const cpu = cpuMeter();
   const start = clock();
   for (const batch of batches) {

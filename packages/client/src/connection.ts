@@ -6,7 +6,6 @@ import type { ConnectionHandlers, ConnectionHooks, ConnectionOptions } from './c
 import { ApnsClientError } from './errors.js';
 import { resolveConnectionOptions } from './connection-options.js';
 import { FrameQueue, type FrameChunk } from './frame-queue.js';
-import { patchIdentifier } from './frames.js';
 import { identifierOf } from './identifiers.js';
 import { reportError, reportInactive } from './connection-report.js';
 import { SentWindow } from './sent-window.js';
@@ -203,11 +202,9 @@ export class Connection {
   }
 
   private writeChunk(socket: TLSSocket, chunk: FrameChunk, now: number): void {
-    const { buffer, starts } = chunk;
-    for (let index = 0; index < chunk.count; index += 1) {
-      patchIdentifier(buffer, starts[index], identifierOf(this.nextSequence));
-      this.nextSequence += 1;
-    }
+    const { buffer } = chunk;
+    chunk.numberFrames(this.nextSequence, this.format);
+    this.nextSequence += chunk.count;
     this.window.pushChunk(chunk, now);
     socket.write(chunk.used === buffer.length ? buffer : buffer.subarray(0, chunk.used));
   }

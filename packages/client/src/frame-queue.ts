@@ -1,4 +1,5 @@
-import { NotificationEncoder, type Notification, type NotificationFormat } from '@apnskit/codec';
+import { FRAME_IDENTIFIER_FROM_END, NotificationEncoder, type Notification, type NotificationFormat } from '@apnskit/codec';
+import { MAX_IDENTIFIER, identifierOf } from './identifiers.js';
 
 /** Bytes per staging chunk: large enough that one socket write carries hundreds of frames. */
 export const CHUNK_BYTES = 128 * 1024;
@@ -9,12 +10,18 @@ export const RETRIES_MASK = 0x7f;
 /** High bit of a frame's mark: an earlier copy may have been delivered (silent close). */
 export const POSSIBLY_DELIVERED = 0x80;
 
+/** Where the identifier of an enhanced (command 1) notification starts. */
+const ENHANCED_IDENTIFIER_AT = 1;
+
 /**
  * Encoded frames waiting to be written, packed into one buffer so that a whole chunk goes to
- * the socket in a single write. Each frame keeps its start offset and a one-byte mark.
+ * the socket in a single write. Each frame keeps its start offset and a one-byte mark. Every
+ * frame here was written by NotificationEncoder (or copied from one that was): its identifier
+ * sits at a known place, so numbering the frames needs no parsing.
  */
 export class FrameChunk {
   readonly buffer: Buffer;
+  private readonly view: DataView;
   readonly starts: Uint32Array;
   readonly marks: Uint8Array;
   used = 0;
@@ -22,6 +29,7 @@ export class FrameChunk {
 
   constructor(bytes: number) {
     this.buffer = Buffer.allocUnsafe(bytes);
+    this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
     const frames = Math.ceil(bytes / MIN_FRAME_BYTES) + 1;
     this.starts = new Uint32Array(frames);
     this.marks = new Uint8Array(frames);
@@ -34,6 +42,18 @@ export class FrameChunk {
   lengthOf(index: number): number {
     const end = index + 1 < this.count ? this.starts[index + 1] : this.used;
     return end - this.starts[index];
+  }
+
+  /** Writes the identifiers of sequences `firstSequence`, `firstSequence + 1`, ... into the frames, in order. */
+  numberFrames(firstSequence: number, format: NotificationFormat): void {
+    if (format === 'simple') return;
+    const { starts, count, used, view } = this;
+    let id = identifierOf(firstSequence);
+    for (let index = 0; index < count; index += 1) {
+      const at = format === 'frame' ? (index + 1 < count ? starts[index + 1] : used) - FRAME_IDENTIFIER_FROM_END : starts[index] + ENHANCED_IDENTIFIER_AT;
+      view.setUint32(at, id);
+      id = id === MAX_IDENTIFIER ? 1 : id + 1;
+    }
   }
 
   frameAt(index: number): Buffer {

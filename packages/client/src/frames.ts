@@ -1,4 +1,4 @@
-import { Command, FRAME_HEADER_LENGTH, ITEM_HEADER_LENGTH, ItemId, TOKEN_LENGTH, formatToken, type NotificationFormat, type PriorityValue } from '@apnskit/codec';
+import { Command, FRAME_HEADER_LENGTH, ITEM_HEADER_LENGTH, ItemId, formatToken, type NotificationFormat, type PriorityValue } from '@apnskit/codec';
 
 /** A notification as read back from the frame the client wrote (what reports and handlers carry). */
 export interface SentNotification {
@@ -14,41 +14,9 @@ export interface SentNotification {
 }
 
 const ENHANCED_ID_OFFSET = 1;
-/** Where the token and payload items start in a frame whose first items are the token (32 bytes) then the payload. */
-const USUAL_TOKEN_ITEM = FRAME_HEADER_LENGTH;
-const USUAL_PAYLOAD_ITEM = USUAL_TOKEN_ITEM + ITEM_HEADER_LENGTH + TOKEN_LENGTH;
 const ENHANCED_TOKEN_LENGTH_OFFSET = 9;
 const SIMPLE_TOKEN_LENGTH_OFFSET = 1;
 const DEFAULT_PRIORITY: PriorityValue = 10;
-
-/** Offset of the identifier field of a frame the client encoded, or -1 when it has none (simple). */
-export function identifierOffset(buffer: Uint8Array, start: number): number {
-  const command = buffer[start];
-  // The usual layout (token, payload, identifier, ...), as the client encodes it: no walk needed.
-  if (command === Command.Frame && buffer[start + USUAL_PAYLOAD_ITEM] === ItemId.Payload && buffer[start + USUAL_TOKEN_ITEM] === ItemId.Token && buffer[start + USUAL_TOKEN_ITEM + 2] === TOKEN_LENGTH) {
-    const identifierItem = start + USUAL_PAYLOAD_ITEM + ITEM_HEADER_LENGTH + readU16(buffer, start + USUAL_PAYLOAD_ITEM + 1);
-    if (buffer[identifierItem] === ItemId.Identifier) return identifierItem + ITEM_HEADER_LENGTH;
-  }
-  if (command === Command.Enhanced) return start + ENHANCED_ID_OFFSET;
-  if (command !== Command.Frame) return -1;
-  const end = start + FRAME_HEADER_LENGTH + readU32(buffer, start + 1);
-  let offset = start + FRAME_HEADER_LENGTH;
-  while (offset + ITEM_HEADER_LENGTH <= end) {
-    if (buffer[offset] === ItemId.Identifier) return offset + ITEM_HEADER_LENGTH;
-    offset += ITEM_HEADER_LENGTH + readU16(buffer, offset + 1);
-  }
-  return -1;
-}
-
-/** Writes `id` into a frame in place. */
-export function patchIdentifier(buffer: Uint8Array, start: number, id: number): void {
-  const offset = identifierOffset(buffer, start);
-  if (offset < 0) return;
-  buffer[offset] = id >>> 24;
-  buffer[offset + 1] = id >>> 16;
-  buffer[offset + 2] = id >>> 8;
-  buffer[offset + 3] = id;
-}
 
 /** Reads back a frame the client encoded (so the window never holds the caller's objects). */
 export function describeFrame(frame: Uint8Array): SentNotification {

@@ -112,13 +112,27 @@ export class Sender extends EventEmitter<SenderEvents> {
    * Resolves at once while the queue is below the high-water mark, otherwise once it has room.
    */
   send(message: Notification | Message): Promise<void> {
-    if (this.closing) throw new ApnsClientError('APNS_ERR_SENDER_CLOSED', 'send() after close(): create a new sender');
+    return this.write(message) ? RESOLVED : this.ready();
+  }
+
+  /**
+   * The same without a promise per notification, as `stream.write()`: queues the notification and
+   * returns false once the queue has reached the high-water mark (the notification IS queued);
+   * then `await sender.ready()` before writing more. For loops that send millions.
+   */
+  write(message: Notification | Message): boolean {
+    if (this.closing) throw new ApnsClientError('APNS_ERR_SENDER_CLOSED', 'send() or write() after close(): create a new sender');
     if (this.gaveUp) throw this.gaveUp;
     const notification = message instanceof Message ? message.toNotification({ limit: this.payloadLimit }) : message;
     this.queue.appendNotification(notification, this.format, this.payloadLimit);
     this.ledger.sent += 1;
     if (!this.pumpScheduled) this.schedulePump();
-    if (this.queue.count < this.highWaterMark) return RESOLVED;
+    return this.queue.count < this.highWaterMark;
+  }
+
+  /** Resolves once the queue is below the high-water mark (at once when it is). */
+  ready(): Promise<void> {
+    if (this.queue.count < this.highWaterMark || this.closing || this.gaveUp) return RESOLVED;
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ApnsCodecError, encodeNotification, type Notification } from '@apnskit/codec';
 import { FrameQueue, POSSIBLY_DELIVERED } from '../src/frame-queue.js';
-import { describeFrame, identifierOffset, patchIdentifier } from '../src/frames.js';
+import { describeFrame } from '../src/frames.js';
 
 const TOKEN = 'ab'.repeat(32);
 const PAYLOAD = '{"aps":{"alert":"Hi"}}';
@@ -90,18 +90,24 @@ test('frames read back as notifications in every format', () => {
   }
 });
 
-test('identifiers are patched in place; the simple format has none', () => {
-  const frame = encodeNotification({ token: TOKEN, payload: PAYLOAD, id: 1 }, 'frame');
-  patchIdentifier(frame, 0, 0xfffffffe);
-  assert.is(describeFrame(frame).id, 0xfffffffe);
-  const enhanced = encodeNotification({ token: TOKEN, payload: PAYLOAD, id: 1 }, 'enhanced');
-  patchIdentifier(enhanced, 0, 42);
-  assert.is(describeFrame(enhanced).id, 42);
-  const simple = encodeNotification({ token: TOKEN, payload: PAYLOAD }, 'simple');
-  const copy = Buffer.from(simple);
-  patchIdentifier(simple, 0, 42);
-  assert.equal(simple, copy);
-  assert.is(identifierOffset(Buffer.from([2, 0, 0, 0, 0]), 0), -1, 'a frame without an identifier item');
+test('a chunk numbers its frames in place, in every format, wrapping past 2^32 - 1 to 1', () => {
+  for (const format of ['frame', 'enhanced', 'simple'] as const) {
+    const queue = new FrameQueue();
+    // Payloads of different lengths, and a resent copy, so that frame ends differ.
+    queue.appendNotification({ token: TOKEN, payload: PAYLOAD, id: 7 }, format, 2048);
+    queue.appendNotification({ token: TOKEN, payload: '{"a":1}', expiry: 99, priority: 5 }, format, 2048);
+    queue.appendFrame(encodeNotification({ token: TOKEN, payload: 'x'.repeat(300) }, format), 0);
+    const chunk = queue.shift()!;
+    const before = Buffer.from(chunk.buffer.subarray(0, chunk.used));
+    chunk.numberFrames(0xfffffffe, format);
+    const ids = [0, 1, 2].map((index) => describeFrame(chunk.frameAt(index)).id);
+    assert.equal(ids, format === 'simple' ? [0, 0, 0] : [0xfffffffe, 0xffffffff, 1], format);
+    if (format === 'simple') assert.equal(chunk.buffer.subarray(0, chunk.used), before);
+    // Nothing but the identifiers changed.
+    const renumbered = [0, 1, 2].map((index) => ({ ...describeFrame(chunk.frameAt(index)), id: 0 }));
+    const original = [0, 1, 2].map((index) => ({ ...describeFrame(before.subarray(chunk.starts[index]!, chunk.starts[index]! + chunk.lengthOf(index))), id: 0 }));
+    assert.equal(renumbered, original);
+  }
 });
 
 test('queues keep order across chunks, resends go first, marks travel with frames', () => {

@@ -149,6 +149,29 @@ test('reading stalls: send() waits for room (backpressure) and everything arrive
   assert.is(report.delivered, 20_000);
 });
 
+test('write() queues without a promise and says when the queue is full; ready() waits for room', async ({ mock }) => {
+  mock.faults.add({ type: 'stall-reads', ms: 300, n: 100 });
+  const sender = senderFor(mock, { highWaterMark: 1000, writeBufferBytes: 64 * 1024 });
+  const list = tokens(20_000, (tag += 1));
+  let full = 0;
+  for (const token of list) {
+    const room = sender.write({ token, payload: '{"aps":{"alert":"bulk"}}' });
+    assert.is(room, sender.stats().queued < 1000, 'false exactly when the queue reached the high-water mark');
+    if (!room) {
+      full += 1;
+      await within(sender.ready(), 10_000, 'ready');
+      assert.ok(sender.stats().queued < 1000, 'ready() resolves once there is room');
+    }
+  }
+  assert.ok(full > 0, 'write() reported a full queue at least once');
+  assert.is(await sender.ready(), undefined, 'ready() with room resolves at once');
+  const report = await within(sender.close());
+  checkLedger(report, mock, list, new Set());
+  assert.is(report.delivered, 20_000);
+  assert.throws(() => sender.write({ token: list[0]!, payload: '{}' }), (error: { code?: string }) => error.code === 'APNS_ERR_SENDER_CLOSED');
+  await within(sender.ready(), 1000, 'ready after close');
+});
+
 test('refused handshakes and dropped connections: reconnects with backoff', async ({ mock }) => {
   const { report } = await run(mock, 2000, [
     { type: 'refuse-connections', count: 2 },
