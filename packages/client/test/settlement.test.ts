@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { statusInfo, type ErrorResponse } from '@apnskit/codec';
+import { FrameQueue } from '../src/frame-queue.js';
 import { SentWindow } from '../src/sent-window.js';
 import { settle } from '../src/settlement.js';
 
@@ -9,9 +10,16 @@ const response = (status: number, id: number): ErrorResponse => ({ kind: 'error-
 /** A window holding sequences origin.. origin+written-1, of which the oldest `forgotten` were forgotten. */
 function windowOf(written: number, forgotten = 0, origin = 1): SentWindow {
   const window = new SentWindow({ maxAgeMs: Infinity, maxCount: written - forgotten, maxBytes: 1 << 30 }, origin);
-  const batch = Buffer.alloc(written);
-  for (let index = 0; index < written; index += 1) window.push(batch, index, 1, 1, 0);
+  pushOneByteFrames(window, written);
   return window;
+}
+
+/** Writes `count` one-byte frames into the window as one chunk. */
+function pushOneByteFrames(window: SentWindow, count: number): void {
+  const queue = new FrameQueue(Math.max(1, count * 38)); // chunks size their offset table for 38-byte frames
+  for (let index = 0; index < count; index += 1) queue.appendFrame(Buffer.alloc(1), 1);
+  const chunk = queue.shift();
+  if (chunk) window.pushChunk(chunk, 0);
 }
 
 const base = { origin: 1, cause: 'error-response' as const, anonymous: false, now: 0 };
@@ -104,8 +112,7 @@ test('a failed connect has nothing in doubt', () => {
 test('identifiers keep working across the wrap at 2^32', () => {
   const origin = 0xffffffff - 2;
   const window = new SentWindow({ maxAgeMs: Infinity, maxCount: 100, maxBytes: 1 << 20 }, origin);
-  const batch = Buffer.alloc(6);
-  for (let index = 0; index < 6; index += 1) window.push(batch, index, 1, 1, 0);
+  pushOneByteFrames(window, 6);
   // Sequences origin..origin+5 carry 0xfffffffd, 0xfffffffe, 0xffffffff, 1, 2, 3.
   const s = settle({ ...base, origin, window, response: response(8, 2) });
   assert.is(s.failedSequence, origin + 4);
