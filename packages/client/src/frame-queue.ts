@@ -1,5 +1,11 @@
-import { FRAME_IDENTIFIER_FROM_END, NotificationEncoder, type Notification, type NotificationFormat } from '@apnskit/codec';
-import { MAX_IDENTIFIER, identifierOf } from './identifiers.js';
+import * as codecModule from '@apnskit/codec';
+import { NotificationEncoder, type Notification, type NotificationFormat } from '@apnskit/codec';
+import * as identifiersModule from './identifiers.js';
+
+// Module-local copies: imported bindings are live cells that the compiler reloads and checks on
+// every use; these are constants it folds (it matters in the per-frame loops).
+const { FRAME_IDENTIFIER_FROM_END } = codecModule;
+const { MAX_IDENTIFIER, identifierOf } = identifiersModule;
 
 /** Bytes per staging chunk: large enough that one socket write carries hundreds of frames. */
 export const CHUNK_BYTES = 128 * 1024;

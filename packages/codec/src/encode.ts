@@ -1,20 +1,4 @@
-import {
-  COMMAND_LENGTH,
-  Command,
-  ENHANCED_HEADER_LENGTH,
-  EXPIRY_LENGTH,
-  FRAME_HEADER_LENGTH,
-  IDENTIFIER_LENGTH,
-  ITEM_HEADER_LENGTH,
-  ItemId,
-  PRIORITY_LENGTH,
-  Priority,
-  SIMPLE_HEADER_LENGTH,
-  TOKEN_LENGTH,
-  U8_LENGTH,
-  U16_LENGTH,
-  U32_LENGTH,
-} from './constants.js';
+import * as constantsModule from './constants.js';
 import { ApnsCodecError } from './errors.js';
 import {
   checkIdentifier,
@@ -24,6 +8,10 @@ import {
   type NotificationFormat,
   type WireNotification,
 } from './notification.js';
+
+// Module-local copies: imported bindings are live cells that the compiler reloads and checks on
+// every use; these are constants it folds (it matters in the per-frame loops).
+const { COMMAND_LENGTH, Command, ENHANCED_HEADER_LENGTH, EXPIRY_LENGTH, FRAME_HEADER_LENGTH, IDENTIFIER_LENGTH, ITEM_HEADER_LENGTH, ItemId, PRIORITY_LENGTH, Priority, SIMPLE_HEADER_LENGTH, TOKEN_LENGTH, U8_LENGTH, U16_LENGTH, U32_LENGTH } = constantsModule;
 
 /** Bytes of the five items' headers plus the fixed-size items of a command-2 frame. */
 const FRAME_FIXED_ITEMS_LENGTH =

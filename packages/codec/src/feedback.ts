@@ -1,7 +1,11 @@
-import { FEEDBACK_HEADER_LENGTH, MAX_U16, MAX_U32, TOKEN_LENGTH } from './constants.js';
+import * as constantsModule from './constants.js';
 import { ApnsCodecError } from './errors.js';
 import { tokenBytes, type TokenInput } from './token.js';
 import { parseFeedbackTuples } from './wire-parsers.js';
+
+// Module-local copies: imported bindings are live cells that the compiler reloads and checks on
+// every use; these are constants it folds (it matters in the per-frame loops).
+const { FEEDBACK_HEADER_LENGTH, MAX_U16, MAX_U32, TOKEN_LENGTH } = constantsModule;
 
 /** A tuple as given to the encoder. */
 export interface FeedbackTupleInput {

@@ -1,17 +1,8 @@
-import {
-  COMMAND_LENGTH,
-  Command,
-  ENHANCED_HEADER_LENGTH,
-  EXPIRY_LENGTH,
-  FRAME_HEADER_LENGTH,
-  IDENTIFIER_LENGTH,
-  ITEM_HEADER_LENGTH,
-  ItemId,
-  MAX_FRAME_LENGTH,
-  PRIORITY_LENGTH,
-  SIMPLE_HEADER_LENGTH,
-  U16_LENGTH,
-} from './constants.js';
+import * as constantsModule from './constants.js';
+
+// Module-local copies: imported bindings are live cells that the compiler reloads and checks on
+// every use; these are constants it folds (it matters in the per-frame loops).
+const { COMMAND_LENGTH, Command, ENHANCED_HEADER_LENGTH, EXPIRY_LENGTH, FRAME_HEADER_LENGTH, IDENTIFIER_LENGTH, ITEM_HEADER_LENGTH, ItemId, MAX_FRAME_LENGTH, PRIORITY_LENGTH, SIMPLE_HEADER_LENGTH, U16_LENGTH } = constantsModule;
 
 /*
  * Finds where each notification packet ends before any parsing, so that binary-parser only

@@ -1,7 +1,11 @@
-import { TOKEN_LENGTH } from './constants.js';
+import * as constantsModule from './constants.js';
 import type { ScanState } from './framing.js';
 import type { NotificationFormat } from './notification.js';
 import { Status } from './status.js';
+
+// Module-local copies: imported bindings are live cells that the compiler reloads and checks on
+// every use; these are constants it folds (it matters in the per-frame loops).
+const { TOKEN_LENGTH } = constantsModule;
 
 /*
  * Apple's rules for a well-framed notification, and the failures they give, shared by the

@@ -1,8 +1,17 @@
-import { PayloadLimit } from './constants.js';
+import * as constantsModule from './constants.js';
 import { ApnsCodecError } from './errors.js';
-import { GENERAL_LAYOUT, INCOMPLETE, joinLeftover, newScanState, packetLength, type ScanState } from './framing.js';
-import { framingFailure } from './notification-checks.js';
-import { decodeRun, type DecodeResult } from './run-decoder.js';
+import * as framingModule from './framing.js';
+import type { ScanState } from './framing.js';
+import * as notificationChecksModule from './notification-checks.js';
+import * as runDecoderModule from './run-decoder.js';
+import type { DecodeResult } from './run-decoder.js';
+
+// Module-local copies: imported bindings are live cells that the compiler reloads and checks on
+// every use; these are constants it folds (it matters in the per-frame loops).
+const { PayloadLimit } = constantsModule;
+const { GENERAL_LAYOUT, INCOMPLETE, joinLeftover, newScanState, packetLength } = framingModule;
+const { framingFailure } = notificationChecksModule;
+const { decodeRun } = runDecoderModule;
 
 export { DecodedNotification } from './decoded-notification.js';
 export type { DecodeFailure } from './notification-checks.js';

@@ -1,8 +1,13 @@
-import { MAX_U32, PayloadLimit, Priority, TOKEN_LENGTH } from './constants.js';
+import * as constantsModule from './constants.js';
 import { ApnsCodecError } from './errors.js';
 import { frameLength, invalidFormat, writeFields, type WireFields } from './encode.js';
-import { writeFrameWords } from './frame-writer.js';
+import * as frameWriterModule from './frame-writer.js';
 import { checkIdentifier, checkPayloadLimit, toWireNotification, type Notification, type NotificationFormat } from './notification.js';
+
+// Module-local copies: imported bindings are live cells that the compiler reloads and checks on
+// every use; these are constants it folds (it matters in the per-frame loops).
+const { MAX_U32, PayloadLimit, Priority, TOKEN_LENGTH } = constantsModule;
+const { writeFrameWords } = frameWriterModule;
 
 export interface NotificationEncoderOptions {
   /** Wire format of every notification this encoder writes; default 'frame'. */

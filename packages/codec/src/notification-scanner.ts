@@ -1,32 +1,23 @@
-import {
-  Command,
-  ENHANCED_HEADER_LENGTH,
-  EXPIRY_LENGTH,
-  FRAME_HEADER_LENGTH,
-  IDENTIFIER_LENGTH,
-  ITEM_HEADER_LENGTH,
-  PRIORITY_LENGTH,
-  Priority,
-  SIMPLE_HEADER_LENGTH,
-  TOKEN_LENGTH,
-  U16_LENGTH,
-  type PriorityValue,
-} from './constants.js';
-import {
-  CANONICAL_LAYOUT,
-  GENERAL_LAYOUT,
-  INCOMPLETE,
-  canonicalFrameLength,
-  joinLeftover,
-  newScanState,
-  packetLength,
-  type Layout,
-} from './framing.js';
-import { acceptableFrameRun, type RunCount } from './canonical-run.js';
-import { framingFailure, lengthFailure, priorityFailure, type DecodeFailure } from './notification-checks.js';
+import * as constantsModule from './constants.js';
+import type { PriorityValue } from './constants.js';
+import * as framingModule from './framing.js';
+import type { Layout } from './framing.js';
+import * as canonicalRunModule from './canonical-run.js';
+import type { RunCount } from './canonical-run.js';
+import * as notificationChecksModule from './notification-checks.js';
+import type { DecodeFailure } from './notification-checks.js';
 import { payloadLimitOption, type DecodedNotification, type NotificationDecoderOptions } from './notification-decoder.js';
 import type { NotificationFormat } from './notification.js';
-import { decodeRun, type DecodeResult } from './run-decoder.js';
+import * as runDecoderModule from './run-decoder.js';
+import type { DecodeResult } from './run-decoder.js';
+
+// Module-local copies: imported bindings are live cells that the compiler reloads and checks on
+// every use; these are constants it folds (it matters in the per-frame loops).
+const { Command, ENHANCED_HEADER_LENGTH, EXPIRY_LENGTH, FRAME_HEADER_LENGTH, IDENTIFIER_LENGTH, ITEM_HEADER_LENGTH, PRIORITY_LENGTH, Priority, SIMPLE_HEADER_LENGTH, TOKEN_LENGTH, U16_LENGTH } = constantsModule;
+const { CANONICAL_LAYOUT, GENERAL_LAYOUT, INCOMPLETE, canonicalFrameLength, joinLeftover, newScanState, packetLength } = framingModule;
+const { acceptableFrameRun } = canonicalRunModule;
+const { framingFailure, lengthFailure, priorityFailure } = notificationChecksModule;
+const { decodeRun } = runDecoderModule;
 
 /**
  * A notification the scanner found. The same object is reused for the next one: copy what you

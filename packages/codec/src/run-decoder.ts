@@ -1,15 +1,16 @@
-import {
-  Command,
-  ENHANCED_HEADER_LENGTH,
-  FRAME_HEADER_LENGTH,
-  Priority,
-  SIMPLE_HEADER_LENGTH,
-  U16_LENGTH,
-} from './constants.js';
+import * as constantsModule from './constants.js';
 import { DecodedNotification } from './decoded-notification.js';
-import { GENERAL_LAYOUT, type Layout } from './framing.js';
-import { lengthFailure, priorityFailure, type DecodeFailure } from './notification-checks.js';
+import * as framingModule from './framing.js';
+import type { Layout } from './framing.js';
+import * as notificationChecksModule from './notification-checks.js';
+import type { DecodeFailure } from './notification-checks.js';
 import { parseFlatFrames, parseTokenAndPayloadPackets, type FlatFrameRecord, type TokenAndPayloadRecord } from './wire-parsers.js';
+
+// Module-local copies: imported bindings are live cells that the compiler reloads and checks on
+// every use; these are constants it folds (it matters in the per-frame loops).
+const { Command, ENHANCED_HEADER_LENGTH, FRAME_HEADER_LENGTH, Priority, SIMPLE_HEADER_LENGTH, U16_LENGTH } = constantsModule;
+const { GENERAL_LAYOUT } = framingModule;
+const { lengthFailure, priorityFailure } = notificationChecksModule;
 
 export type DecodeResult = DecodedNotification | DecodeFailure;
 
