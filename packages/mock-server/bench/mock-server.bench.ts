@@ -12,7 +12,7 @@ import type { WriterJob } from './writer.js';
 const FRAMES_PER_BATCH = 10_000;
 const BATCHES = Number(process.env.BATCHES ?? 100);
 const TOTAL = FRAMES_PER_BATCH * BATCHES;
-const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const ROUNDS = Number(process.env.ROUNDS ?? 7);
 
 /** ~150-byte frames with distinct tokens and identifiers. */
 function encodeBatch(): Buffer {
