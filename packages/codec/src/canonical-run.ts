@@ -1,31 +1,11 @@
-import { COMMAND_LENGTH, Command, FRAME_HEADER_LENGTH, ITEM_HEADER_LENGTH, ItemId, Priority, TOKEN_LENGTH } from './constants.js';
-import {
-  CANONICAL_TAIL,
-  EXPIRY_HEADER,
-  EXPIRY_ITEM_FROM_END,
-  HEADER_OF_WORD,
-  IDENTIFIER_HEADER,
-  PRIORITY_HEADER,
-  PRIORITY_ITEM_FROM_END,
-} from './framing.js';
+import * as constantsModule from './constants.js';
+import * as framingModule from './framing.js';
 
-/*
- * The loop below uses only numbers local to this module: imported bindings are live cells that the
- * compiler reloads (and checks) on every use, which in a loop this tight doubles its cost.
- */
-const FRAME_COMMAND: number = Command.Frame;
-const PAYLOAD_ITEM_ID: number = ItemId.Payload;
-const IMMEDIATE: number = Priority.Immediate;
-const POWER_CONSERVING: number = Priority.PowerConserving;
-const LENGTH_AT = COMMAND_LENGTH;
-const TOKEN_ITEM_AT = FRAME_HEADER_LENGTH;
-const WORD_HEADER_SHIFT = HEADER_OF_WORD;
-const TAIL = CANONICAL_TAIL;
-const EXPIRY_FROM_END = EXPIRY_ITEM_FROM_END;
-const PRIORITY_FROM_END = PRIORITY_ITEM_FROM_END;
-const ID_HEADER = IDENTIFIER_HEADER;
-const EXP_HEADER = EXPIRY_HEADER;
-const PRIO_HEADER = PRIORITY_HEADER;
+// Module-local copies: imported bindings are live cells that the compiler reloads and checks on
+// every use; these are constants it folds (in the loop below that halves the time per frame).
+const { COMMAND_LENGTH, Command, FRAME_HEADER_LENGTH, ITEM_HEADER_LENGTH, ItemId, Priority, TOKEN_LENGTH } = constantsModule;
+const { CANONICAL_TAIL, EXPIRY_HEADER, EXPIRY_ITEM_FROM_END, HEADER_OF_WORD, IDENTIFIER_HEADER, PRIORITY_HEADER, PRIORITY_ITEM_FROM_END } = framingModule;
+
 /** `01 0020`: the token item's id and its only valid length, as the top 3 bytes of a word. */
 const VALID_TOKEN_HEADER = (ItemId.Token << 16) | TOKEN_LENGTH;
 const PAYLOAD_ITEM_AT = FRAME_HEADER_LENGTH + ITEM_HEADER_LENGTH + TOKEN_LENGTH;
@@ -47,25 +27,25 @@ export interface RunCount {
 export function acceptableFrameRun(view: DataView, at: number, end: number, payloadLimit: number, found: RunCount): number {
   let count = 0;
   while (end - at >= SMALLEST_FRAME) {
-    const frameEnd = at + TOKEN_ITEM_AT + view.getUint32(at + LENGTH_AT);
+    const frameEnd = at + FRAME_HEADER_LENGTH + view.getUint32(at + COMMAND_LENGTH);
     if (frameEnd > end || frameEnd - at < SMALLEST_FRAME) break;
     // With the token 32 bytes long, the payload item sits at a fixed place and its length says where the tail starts.
     const payloadItem = view.getUint32(at + PAYLOAD_ITEM_AT);
-    const payloadLength = (payloadItem >>> WORD_HEADER_SHIFT) & 0xffff;
-    const priorityItem = view.getUint32(frameEnd - PRIORITY_FROM_END);
+    const payloadLength = (payloadItem >>> HEADER_OF_WORD) & 0xffff;
+    const priorityItem = view.getUint32(frameEnd - PRIORITY_ITEM_FROM_END);
     const priority = priorityItem & 0xff;
     // Everything compared at once, one branch instead of nine: it halves the time per frame. The
     // tail is read where it must be; a frame whose payload says otherwise fails on its length.
     const mismatch =
-      (view.getUint8(at) ^ FRAME_COMMAND) |
-      ((view.getUint32(at + TOKEN_ITEM_AT) >>> WORD_HEADER_SHIFT) ^ VALID_TOKEN_HEADER) |
-      ((payloadItem >>> 24) ^ PAYLOAD_ITEM_ID) |
-      ((at + TAIL_FROM_PAYLOAD_ITEM + payloadLength + TAIL) ^ frameEnd) |
-      ((view.getUint32(frameEnd - TAIL) >>> WORD_HEADER_SHIFT) ^ ID_HEADER) |
-      ((view.getUint32(frameEnd - EXPIRY_FROM_END) >>> WORD_HEADER_SHIFT) ^ EXP_HEADER) |
-      ((priorityItem >>> WORD_HEADER_SHIFT) ^ PRIO_HEADER) |
+      (view.getUint8(at) ^ Command.Frame) |
+      ((view.getUint32(at + FRAME_HEADER_LENGTH) >>> HEADER_OF_WORD) ^ VALID_TOKEN_HEADER) |
+      ((payloadItem >>> 24) ^ ItemId.Payload) |
+      ((at + TAIL_FROM_PAYLOAD_ITEM + payloadLength + CANONICAL_TAIL) ^ frameEnd) |
+      ((view.getUint32(frameEnd - CANONICAL_TAIL) >>> HEADER_OF_WORD) ^ IDENTIFIER_HEADER) |
+      ((view.getUint32(frameEnd - EXPIRY_ITEM_FROM_END) >>> HEADER_OF_WORD) ^ EXPIRY_HEADER) |
+      ((priorityItem >>> HEADER_OF_WORD) ^ PRIORITY_HEADER) |
       // Zero only for priority 10 or 5.
-      ((priority - IMMEDIATE) * (priority - POWER_CONSERVING));
+      ((priority - Priority.Immediate) * (priority - Priority.PowerConserving));
     if (mismatch !== 0 || payloadLength === 0 || payloadLength > payloadLimit) break;
     count++;
     at = frameEnd;
