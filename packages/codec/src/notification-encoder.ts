@@ -1,11 +1,15 @@
 import * as constantsModule from './constants.js';
 import { ApnsCodecError } from './errors.js';
-import { frameLength, invalidFormat, writeFields, type WireFields } from './encode.js';
+import * as encodeModule from './encode.js';
+import type { WireFields } from './encode.js';
 import * as frameWriterModule from './frame-writer.js';
-import { checkIdentifier, checkPayloadLimit, toWireNotification, type Notification, type NotificationFormat } from './notification.js';
+import * as notificationModule from './notification.js';
+import type { Notification, NotificationFormat } from './notification.js';
 
 // Module-local copies: imported bindings are live cells that the compiler reloads and checks on
 // every use; these are constants it folds (it matters in the per-frame loops).
+const { frameLength, invalidFormat, writeFields } = encodeModule;
+const { checkIdentifier, checkPayloadLimit, toWireNotification } = notificationModule;
 const { MAX_U32, PayloadLimit, Priority, TOKEN_LENGTH } = constantsModule;
 const { writeFrameWords } = frameWriterModule;
 
