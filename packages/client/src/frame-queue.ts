@@ -9,12 +9,18 @@ const { MAX_IDENTIFIER, identifierOf } = identifiersModule;
 
 /** Bytes per staging chunk: large enough that one socket write carries hundreds of frames. */
 export const CHUNK_BYTES = 128 * 1024;
-/** The smallest frame the client writes (a simple-format frame, 32-byte token, 1-byte payload). */
-const MIN_FRAME_BYTES = 38;
+/**
+ * The smallest frame of each command the client writes (32-byte token, 1-byte payload): it sizes a
+ * chunk's offset table, which the sent window keeps as long as the chunk's frames.
+ */
+const MIN_FRAME_BYTES: Readonly<Record<number, number>> = { 0: 38, 1: 46, 2: 62 };
+const SMALLEST_FRAME_BYTES = 38;
 /** Low bits of a frame's mark: how many times it was resent with its fate unknown (charged against the retry limit). */
 export const RETRIES_MASK = 0x7f;
 /** High bit of a frame's mark: an earlier copy may have been delivered (silent close). */
 export const POSSIBLY_DELIVERED = 0x80;
+
+const FORMAT_COMMAND: Readonly<Record<NotificationFormat, number>> = { simple: 0, enhanced: 1, frame: 2 };
 
 /** Where the identifier of an enhanced (command 1) notification starts. */
 const ENHANCED_IDENTIFIER_AT = 1;
@@ -33,10 +39,10 @@ export class FrameChunk {
   used = 0;
   count = 0;
 
-  constructor(bytes: number) {
+  constructor(bytes: number, minFrameBytes = SMALLEST_FRAME_BYTES) {
     this.buffer = Buffer.allocUnsafe(bytes);
     this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
-    const frames = Math.ceil(bytes / MIN_FRAME_BYTES) + 1;
+    const frames = Math.ceil(bytes / minFrameBytes) + 1;
     this.starts = new Uint32Array(frames);
     this.marks = new Uint8Array(frames);
   }
@@ -83,7 +89,7 @@ export class FrameQueue {
   /** Checks and encodes a notification (its own id is ignored: connections assign theirs). Throws ApnsCodecError and queues nothing on bad input. */
   appendNotification(notification: Notification, format: NotificationFormat, payloadLimit: number): void {
     const encoder = this.encoderFor(format, payloadLimit);
-    const chunk = this.roomFor(encoder.prepare(notification));
+    const chunk = this.roomFor(encoder.prepare(notification), FORMAT_COMMAND[format]);
     // Identifier 0 until a connection writes the frame and patches in its own.
     this.added(chunk, encoder.writePrepared(chunk.buffer, chunk.used, 0), 0);
   }
@@ -96,7 +102,7 @@ export class FrameQueue {
 
   /** Copies an already encoded frame (a resend) with its mark. */
   appendFrame(frame: Uint8Array, mark: number): void {
-    const chunk = this.roomFor(frame.length);
+    const chunk = this.roomFor(frame.length, frame[0]!);
     chunk.buffer.set(frame, chunk.used);
     this.added(chunk, chunk.used + frame.length, mark);
   }
@@ -154,9 +160,10 @@ export class FrameQueue {
     this.bytes = 0;
   }
 
-  private roomFor(length: number): FrameChunk {
+  /** The open chunk when `length` more bytes fit, else a new one sized for frames of `command`. */
+  private roomFor(length: number, command: number): FrameChunk {
     if (this.open !== undefined && this.open.fits(length)) return this.open;
-    const chunk = new FrameChunk(Math.max(this.chunkBytes, length));
+    const chunk = new FrameChunk(Math.max(this.chunkBytes, length), MIN_FRAME_BYTES[command] ?? SMALLEST_FRAME_BYTES);
     this.chunks.push(chunk);
     this.open = chunk;
     return chunk;

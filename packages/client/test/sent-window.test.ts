@@ -8,8 +8,8 @@ const limits = (over: Partial<{ maxAgeMs: number; maxCount: number; maxBytes: nu
 
 /** A written chunk of `count` frames of `length` bytes, frame i filled with `(first + i) & 0xff`. */
 function chunkOf(count: number, first = 0, length = 10, mark = 1): FrameChunk {
-  // Room for the offset table too: chunks size it for frames of at least 38 bytes.
-  const queue = new FrameQueue(Math.max(1, count * Math.max(length, 38)));
+  // Room for the offset table too: chunks size it for the smallest real frame (up to 62 bytes).
+  const queue = new FrameQueue(Math.max(1, count * Math.max(length, 62)));
   for (let index = 0; index < count; index += 1) queue.appendFrame(Buffer.alloc(length, (first + index) & 0xff), mark);
   const chunk = queue.shift()!;
   assert.is(chunk.count, count);
