@@ -61,8 +61,11 @@ export class FrameChunk {
     if (format === 'simple') return;
     const { starts, count, used, view } = this;
     let id = identifierOf(firstSequence);
+    // A frame's identifier sits at a fixed distance from its end (the next frame's start); an
+    // enhanced notification's right after its command byte.
+    const fromEnd = format === 'frame';
     for (let index = 0; index < count; index += 1) {
-      const at = format === 'frame' ? (index + 1 < count ? starts[index + 1] : used) - FRAME_IDENTIFIER_FROM_END : starts[index] + ENHANCED_IDENTIFIER_AT;
+      const at = fromEnd ? (index + 1 < count ? starts[index + 1]! : used) - FRAME_IDENTIFIER_FROM_END : starts[index]! + ENHANCED_IDENTIFIER_AT;
       view.setUint32(at, id);
       id = id === MAX_IDENTIFIER ? 1 : id + 1;
     }
