@@ -1,10 +1,21 @@
 import * as constantsModule from './constants.js';
-import * as framingModule from './framing.js';
 
 // Module-local copies: imported bindings are live cells that the compiler reloads and checks on
 // every use; these are constants it folds (in the loop below that halves the time per frame).
-const { COMMAND_LENGTH, Command, FRAME_HEADER_LENGTH, ITEM_HEADER_LENGTH, ItemId, Priority, TOKEN_LENGTH } = constantsModule;
-const { CANONICAL_TAIL, EXPIRY_HEADER, EXPIRY_ITEM_FROM_END, HEADER_OF_WORD, IDENTIFIER_HEADER, PRIORITY_HEADER, PRIORITY_ITEM_FROM_END } = framingModule;
+const { COMMAND_LENGTH, Command, EXPIRY_LENGTH, FRAME_HEADER_LENGTH, IDENTIFIER_LENGTH, ITEM_HEADER_LENGTH, ItemId, PRIORITY_LENGTH, Priority, TOKEN_LENGTH } =
+  constantsModule;
+
+/** The first 3 bytes of the 4 read at an item header: `item id u8 | item length u16`, then one data byte. */
+const HEADER_OF_WORD = 8;
+/** A canonical frame ends `03 0004 id | 04 0004 expiry | 05 0001 priority`. */
+const CANONICAL_TAIL = 3 * ITEM_HEADER_LENGTH + IDENTIFIER_LENGTH + EXPIRY_LENGTH + PRIORITY_LENGTH;
+/** Those item headers as the top 3 bytes of a 32-bit word. */
+const IDENTIFIER_HEADER = (ItemId.Identifier << 16) | IDENTIFIER_LENGTH;
+const EXPIRY_HEADER = (ItemId.Expiry << 16) | EXPIRY_LENGTH;
+const PRIORITY_HEADER = (ItemId.Priority << 16) | PRIORITY_LENGTH;
+/** Where, from the frame's end, the expiry and priority items start. */
+const EXPIRY_ITEM_FROM_END = CANONICAL_TAIL - ITEM_HEADER_LENGTH - IDENTIFIER_LENGTH;
+const PRIORITY_ITEM_FROM_END = ITEM_HEADER_LENGTH + PRIORITY_LENGTH;
 
 /** `01 0020`: the token item's id and its only valid length, as the top 3 bytes of a word. */
 const VALID_TOKEN_HEADER = (ItemId.Token << 16) | TOKEN_LENGTH;

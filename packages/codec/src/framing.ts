@@ -2,7 +2,7 @@ import * as constantsModule from './constants.js';
 
 // Module-local copies: imported bindings are live cells that the compiler reloads and checks on
 // every use; these are constants it folds (it matters in the per-frame loops).
-const { COMMAND_LENGTH, Command, ENHANCED_HEADER_LENGTH, EXPIRY_LENGTH, FRAME_HEADER_LENGTH, IDENTIFIER_LENGTH, ITEM_HEADER_LENGTH, ItemId, MAX_FRAME_LENGTH, PRIORITY_LENGTH, SIMPLE_HEADER_LENGTH, U16_LENGTH } = constantsModule;
+const { Command, ENHANCED_HEADER_LENGTH, EXPIRY_LENGTH, FRAME_HEADER_LENGTH, IDENTIFIER_LENGTH, ITEM_HEADER_LENGTH, ItemId, MAX_FRAME_LENGTH, PRIORITY_LENGTH, SIMPLE_HEADER_LENGTH, U16_LENGTH } = constantsModule;
 
 /*
  * Finds where each notification packet ends before any parsing, so that binary-parser only
@@ -176,44 +176,6 @@ function identifierOf(data: Buffer, offset: number, end: number): number | undef
     cursor = dataStart + itemLength;
   }
   return undefined;
-}
-
-/** The first 3 bytes of the 4 read at an item header: `item id u8 | item length u16`, then one data byte. */
-export const HEADER_OF_WORD = 8;
-export const CANONICAL_TAIL = FIXED_ITEMS_LENGTH;
-/** `03 0004`, `04 0004` and `05 0001` as the top 3 bytes of a 32-bit word. */
-export const IDENTIFIER_HEADER = (ItemId.Identifier << 16) | IDENTIFIER_LENGTH;
-export const EXPIRY_HEADER = (ItemId.Expiry << 16) | EXPIRY_LENGTH;
-export const PRIORITY_HEADER = (ItemId.Priority << 16) | PRIORITY_LENGTH;
-/** Where, from a canonical frame's end, the identifier, expiry and priority items start. */
-export const IDENTIFIER_ITEM_FROM_END = CANONICAL_TAIL;
-export const EXPIRY_ITEM_FROM_END = CANONICAL_TAIL - ITEM_HEADER_LENGTH - IDENTIFIER_LENGTH;
-export const PRIORITY_ITEM_FROM_END = ITEM_HEADER_LENGTH + PRIORITY_LENGTH;
-
-/**
- * Length of the complete canonical frame (items 1-5 in order, fixed sizes right) at `at`, or 0
- * when something else lies there and `packetLength` must judge it. The same test as the general
- * path, read in 32-bit words through a DataView: a few loads instead of twenty byte reads, for
- * receivers that handle millions of frames.
- */
-export function canonicalFrameLength(view: DataView, at: number, end: number): number {
-  if (end - at < FRAME_HEADER_LENGTH + 2 * ITEM_HEADER_LENGTH + CANONICAL_TAIL || view.getUint8(at) !== Command.Frame) return 0;
-  const bodyLength = view.getUint32(at + COMMAND_LENGTH);
-  const frameEnd = at + FRAME_HEADER_LENGTH + bodyLength;
-  if (frameEnd > end || bodyLength > MAX_FRAME_LENGTH) return 0;
-  const tokenItem = view.getUint32(at + FRAME_HEADER_LENGTH);
-  if (tokenItem >>> 24 !== ItemId.Token) return 0;
-  const payloadItemAt = at + FRAME_HEADER_LENGTH + ITEM_HEADER_LENGTH + ((tokenItem >>> HEADER_OF_WORD) & 0xffff);
-  if (payloadItemAt + ITEM_HEADER_LENGTH + CANONICAL_TAIL > frameEnd) return 0;
-  const payloadItem = view.getUint32(payloadItemAt);
-  const tailAt = payloadItemAt + ITEM_HEADER_LENGTH + ((payloadItem >>> HEADER_OF_WORD) & 0xffff);
-  const canonical =
-    payloadItem >>> 24 === ItemId.Payload &&
-    tailAt + CANONICAL_TAIL === frameEnd &&
-    view.getUint32(tailAt) >>> HEADER_OF_WORD === IDENTIFIER_HEADER &&
-    view.getUint32(frameEnd - EXPIRY_ITEM_FROM_END) >>> HEADER_OF_WORD === EXPIRY_HEADER &&
-    view.getUint32(frameEnd - PRIORITY_ITEM_FROM_END) >>> HEADER_OF_WORD === PRIORITY_HEADER;
-  return canonical ? frameEnd - at : 0;
 }
 
 /** Commands 0 and 1: `header | token length u16 | token | payload length u16 | payload`. */

@@ -13,8 +13,8 @@ import type { DecodeResult } from './run-decoder.js';
 
 // Module-local copies: imported bindings are live cells that the compiler reloads and checks on
 // every use; these are constants it folds (it matters in the per-frame loops).
-const { Command, ENHANCED_HEADER_LENGTH, EXPIRY_LENGTH, FRAME_HEADER_LENGTH, IDENTIFIER_LENGTH, ITEM_HEADER_LENGTH, PRIORITY_LENGTH, Priority, SIMPLE_HEADER_LENGTH, TOKEN_LENGTH, U16_LENGTH } = constantsModule;
-const { CANONICAL_LAYOUT, GENERAL_LAYOUT, INCOMPLETE, canonicalFrameLength, joinLeftover, newScanState, packetLength } = framingModule;
+const { COMMAND_LENGTH, Command, ENHANCED_HEADER_LENGTH, EXPIRY_LENGTH, FRAME_HEADER_LENGTH, IDENTIFIER_LENGTH, ITEM_HEADER_LENGTH, PRIORITY_LENGTH, Priority, SIMPLE_HEADER_LENGTH, TOKEN_LENGTH, U16_LENGTH } = constantsModule;
+const { CANONICAL_LAYOUT, GENERAL_LAYOUT, INCOMPLETE, joinLeftover, newScanState, packetLength } = framingModule;
 const { acceptableFrameRun } = canonicalRunModule;
 const { framingFailure, lengthFailure, priorityFailure } = notificationChecksModule;
 const { decodeRun } = runDecoderModule;
@@ -175,22 +175,16 @@ export class NotificationScanner {
     let offset = from;
     const takesRuns = visitor.acceptedRun !== undefined;
     for (;;) {
-      if (takesRuns) {
-        const acceptedEnd = acceptableFrameRun(view, offset, end, this.payloadLimit, this.found);
-        if (acceptedEnd > offset) {
-          if (runStart < offset && !this.visitRun(data, runStart, offset, runLayout, visitor)) return false;
-          if (!visitor.acceptedRun!(data, offset, acceptedEnd, this.found.count)) return false;
-          offset = acceptedEnd;
-          runStart = offset;
-        }
-      }
-      const frameLength = canonicalFrameLength(view, offset, end);
-      if (frameLength > 0) {
+      // Accepted canonical frames first, in one pass; everything else goes to the general framing.
+      const acceptedEnd = acceptableFrameRun(view, offset, end, this.payloadLimit, this.found);
+      if (acceptedEnd > offset) {
         if (runStart < offset && !this.visitRun(data, runStart, offset, runLayout, visitor)) return false;
-        if (!this.visitCanonicalFrame(view, data, offset, frameLength, visitor)) return false;
-        offset += frameLength;
+        const carryOn = takesRuns
+          ? visitor.acceptedRun!(data, offset, acceptedEnd, this.found.count)
+          : this.visitEachFrame(view, data, offset, acceptedEnd, visitor);
+        if (!carryOn) return false;
+        offset = acceptedEnd;
         runStart = offset;
-        continue;
       }
       const length = packetLength(data, offset, state);
       if (length === INCOMPLETE) break;
@@ -219,6 +213,16 @@ export class NotificationScanner {
     }
     if (runStart < offset && !this.visitRun(data, runStart, offset, runLayout, visitor)) return false;
     this.tail = offset < data.length ? data.subarray(offset) : undefined;
+    return true;
+  }
+
+  /** Frames [start, end), each a complete canonical frame, one visit each. */
+  private visitEachFrame(view: DataView, data: Buffer, start: number, end: number, visitor: NotificationVisitor): boolean {
+    for (let at = start; at < end; ) {
+      const length = FRAME_HEADER_LENGTH + view.getUint32(at + COMMAND_LENGTH);
+      if (!this.visitCanonicalFrame(view, data, at, length, visitor)) return false;
+      at += length;
+    }
     return true;
   }
 
