@@ -1,17 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createMockServer, MockServerError, type MockServer } from '../src/index.js';
-import { TOKEN_A, deliver, errorPacket, exchange, frame, frames, openClient, secure, tokenFor, transcript, until } from './helpers.js';
+import { MockServerError, type MockServer } from '../src/index.js';
+import { TOKEN_A, deliver, errorPacket, exchange, frame, frames, openClient, secure, tokenFor, transcript, until, useMock } from './helpers.js';
 
-let mock: MockServer;
-
-test.before(async () => {
-  mock = await createMockServer({ closeGraceMs: 200, seed: 7 });
-});
-test.before.each(() => mock.reset());
-test.after(async () => {
-  await mock.close();
-});
+let mock!: MockServer;
+useMock(test, { closeGraceMs: 200, seed: 7 }, (started) => (mock = started));
 
 test('reject-token answers the status, closes, discards the rest and can feed the feedback list', async () => {
   mock.faults.add({ type: 'reject-token', token: tokenFor(2).toUpperCase(), status: 8, feedback: true });

@@ -1,18 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { encodeNotification } from '@apnskit/codec';
-import { createMockServer, MockServerError, type MockServer } from '../src/index.js';
-import { PAYLOAD, TOKEN_A, errorPacket, exchange, frame, frames, openClient, secure, tokenFor, transcript } from './helpers.js';
+import { MockServerError, type MockServer } from '../src/index.js';
+import { PAYLOAD, TOKEN_A, errorPacket, exchange, frame, frames, openClient, secure, tokenFor, transcript, useMock } from './helpers.js';
 
-let mock: MockServer;
-
-test.before(async () => {
-  mock = await createMockServer({ closeGraceMs: 200 });
-});
-test.before.each(() => mock.reset());
-test.after(async () => {
-  await mock.close();
-});
+let mock!: MockServer;
+useMock(test, { closeGraceMs: 200 }, (started) => (mock = started));
 
 test('accepts commands 2, 1 and 0 on one connection and records every field', async () => {
   const expiry = 1_600_000_000;

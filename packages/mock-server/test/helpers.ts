@@ -1,10 +1,24 @@
 import { connect, type TLSSocket } from 'node:tls';
 import { encodeNotification, type Notification, type NotificationFormat } from '@apnskit/codec';
-import type { MockServer } from '../src/index.js';
+import type { Test } from 'uvu';
+import { createMockServer, type MockServer, type MockServerOptions } from '../src/index.js';
 
 export const TOKEN_A = '740f4707bebcf74f9b7c25d48e3358945f6aa01da5ddb387462c7eaf61bb78ad';
 export const TOKEN_B = 'aa'.repeat(32);
 export const PAYLOAD = { aps: { alert: 'Hi' } };
+
+/** One mock for a test file: started before its tests, reset before each one, closed after them all. */
+export function useMock(suite: Test, options: MockServerOptions, started: (mock: MockServer) => void): void {
+  let mock: MockServer | undefined;
+  suite.before(async () => {
+    mock = await createMockServer(options);
+    started(mock);
+  });
+  suite.before.each(() => mock!.reset());
+  suite.after(async () => {
+    await mock?.close();
+  });
+}
 
 /** A distinct token per index. */
 export function tokenFor(index: number): string {

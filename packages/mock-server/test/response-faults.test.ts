@@ -1,17 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createMockServer, type MockServer } from '../src/index.js';
-import { TOKEN_A, errorPacket, exchange, frame, frames, openClient, secure, sleep, tokenFor, transcript } from './helpers.js';
+import { TOKEN_A, errorPacket, exchange, frame, frames, openClient, secure, sleep, tokenFor, transcript, useMock } from './helpers.js';
 
-let mock: MockServer;
-
-test.before(async () => {
-  mock = await createMockServer({ closeGraceMs: 200 });
-});
-test.before.each(() => mock.reset());
-test.after(async () => {
-  await mock.close();
-});
+let mock!: MockServer;
+useMock(test, { closeGraceMs: 200 }, (started) => (mock = started));
 
 async function firstRandomRejection(seed: number): Promise<number> {
   mock.reset();

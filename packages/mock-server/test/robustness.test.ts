@@ -1,19 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createMockServer, type MockServer } from '../src/index.js';
-import { deliver, exchange, frame, frames, openClient, secure, sleep, transcript, until } from './helpers.js';
+import { deliver, exchange, frame, frames, openClient, secure, sleep, transcript, until, useMock } from './helpers.js';
 import { randomBytes } from 'node:crypto';
 import { NotificationScanner } from '@apnskit/codec';
 
-let mock: MockServer;
-
-test.before(async () => {
-  mock = await createMockServer({ closeGraceMs: 100, partialFrameTimeoutMs: 300 });
-});
-test.before.each(() => mock.reset());
-test.after(async () => {
-  await mock.close();
-});
+let mock!: MockServer;
+useMock(test, { closeGraceMs: 100, partialFrameTimeoutMs: 300 }, (started) => (mock = started));
 
 /** A tiny seeded generator for reproducible garbage. */
 function bytesFrom(seed: number, length: number): Buffer {

@@ -8,17 +8,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { generate } from 'selfsigned';
 import { APPLE_PUSH_OID, createMockServer, loadCertificates, MockServerError, type MockServer } from '../src/index.js';
-import { deliver, frame, frames, openClient, secure, transcript, until, type ClientOptions } from './helpers.js';
+import { deliver, frame, frames, openClient, secure, transcript, until, useMock, type ClientOptions } from './helpers.js';
 
-let mock: MockServer;
-
-test.before(async () => {
-  mock = await createMockServer({ closeGraceMs: 200 });
-});
-test.before.each(() => mock.reset());
-test.after(async () => {
-  await mock.close();
-});
+let mock!: MockServer;
+useMock(test, { closeGraceMs: 200 }, (started) => (mock = started));
 
 /** DER bytes of an Apple push OID, to find the extension in a certificate. */
 function oidBytes(oid: string): Buffer {
