@@ -28,6 +28,9 @@ const EXPIRY_LENGTH_WORD = EXPIRY_LENGTH << 16;
 const PRIORITY_ITEM_BYTES = ItemId.Priority << 8;
 const PRIORITY_LENGTH_WORD = PRIORITY_LENGTH << 8;
 
+/** Body bytes of a frame this module writes, besides the token and payload data. */
+export const FRAME_FIXED_BODY = FIXED_BODY;
+
 /** Where the identifier lies in a frame NotificationEncoder wrote, counted back from its end: patch it there without parsing. */
 export const FRAME_IDENTIFIER_FROM_END = TAIL_LENGTH - 3;
 

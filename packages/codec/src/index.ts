@@ -20,6 +20,7 @@ export {
 } from './encode.js';
 export { NotificationEncoder, type NotificationEncoderOptions } from './notification-encoder.js';
 export { FRAME_IDENTIFIER_FROM_END } from './frame-writer.js';
+export { plainFrameLength, writePlainFrame } from './plain-frame.js';
 export {
   NotificationDecoder,
   DecodedNotification,
