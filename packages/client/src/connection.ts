@@ -186,19 +186,20 @@ export class Connection {
     this.flush();
   }
 
-  /** Writes queued chunks while the socket buffer has room, in one corked batch. */
+  /**
+   * Writes queued chunks while the socket buffer has room. Not corked: a chunk is already one
+   * large write, and TLS copies a corked batch into a new buffer before encrypting it.
+   */
   flush(): void {
     this.flushScheduled = false;
     const socket = this.socket;
     if (this.state !== 'open' || socket === undefined) return;
-    socket.cork();
     const now = Date.now();
     this.window.expire(now);
     while (this.pending.count > 0 && socket.writableLength < this.writeBufferBytes) {
       this.writeChunk(socket, this.pending.shift() as FrameChunk, now);
     }
     if (this.probeSequence === -1 && this.pending.count === 0) this.writeProbe(socket);
-    socket.uncork();
   }
 
   private writeChunk(socket: TLSSocket, chunk: FrameChunk, now: number): void {

@@ -4,7 +4,7 @@ import * as identifiersModule from './identifiers.js';
 
 // Module-local copies: imported bindings are live cells that the compiler reloads and checks on
 // every use; these are constants it folds (it matters in the per-frame loops).
-const { FRAME_IDENTIFIER_FROM_END } = codecModule;
+const { FRAME_IDENTIFIER_FROM_END, plainFrameLength, writePlainFrame } = codecModule;
 const { MAX_IDENTIFIER, identifierOf } = identifiersModule;
 
 /** Bytes per staging chunk: large enough that one socket write carries hundreds of frames. */
@@ -21,6 +21,7 @@ export const RETRIES_MASK = 0x7f;
 export const POSSIBLY_DELIVERED = 0x80;
 
 const FORMAT_COMMAND: Readonly<Record<NotificationFormat, number>> = { simple: 0, enhanced: 1, frame: 2 };
+const FRAME_COMMAND = 2;
 
 /** Where the identifier of an enhanced (command 1) notification starts. */
 const ENHANCED_IDENTIFIER_AT = 1;
@@ -33,7 +34,8 @@ const ENHANCED_IDENTIFIER_AT = 1;
  */
 export class FrameChunk {
   readonly buffer: Buffer;
-  private readonly view: DataView;
+  /** A DataView of `buffer`, for word stores. */
+  readonly view: DataView;
   readonly starts: Uint32Array;
   readonly marks: Uint8Array;
   used = 0;
@@ -91,6 +93,15 @@ export class FrameQueue {
 
   /** Checks and encodes a notification (its own id is ignored: connections assign theirs). Throws ApnsCodecError and queues nothing on bad input. */
   appendNotification(notification: Notification, format: NotificationFormat, payloadLimit: number): void {
+    // Bulk sends take this path: Buffer token and payload, nothing to convert.
+    if (format === 'frame') {
+      const length = plainFrameLength(notification, payloadLimit);
+      if (length > 0) {
+        const chunk = this.roomFor(length, FRAME_COMMAND);
+        this.added(chunk, writePlainFrame(chunk.view, chunk.buffer, chunk.used, notification, 0), 0);
+        return;
+      }
+    }
     const encoder = this.encoderFor(format, payloadLimit);
     const chunk = this.roomFor(encoder.prepare(notification), FORMAT_COMMAND[format]);
     // Identifier 0 until a connection writes the frame and patches in its own.

@@ -110,6 +110,25 @@ test('a chunk numbers its frames in place, in every format, wrapping past 2^32 -
   }
 });
 
+test('plain notifications (Buffer token and payload) and converted ones share a chunk and number alike', () => {
+  const tokenBytes = Buffer.from(TOKEN, 'hex');
+  const notifications: Notification[] = [
+    { token: tokenBytes, payload: Buffer.from(PAYLOAD) },
+    { token: TOKEN, payload: PAYLOAD, expiry: 60 },
+    { token: tokenBytes, payload: Buffer.from('{"n":2}'), expiry: 99, priority: 5, id: 12 },
+    { token: tokenBytes, payload: { aps: { alert: 'object' } } },
+    { token: new Uint8Array(tokenBytes), payload: new Uint8Array(Buffer.from('{"n":3}')), expiry: new Date(60_000) },
+  ];
+  const queue = new FrameQueue();
+  for (const notification of notifications) queue.appendNotification(notification, 'frame', 2048);
+  const chunk = queue.shift()!;
+  assert.is(chunk.count, notifications.length);
+  chunk.numberFrames(500, 'frame');
+  notifications.forEach((notification, index) => {
+    assert.equal(Buffer.from(chunk.frameAt(index)), encodeNotification({ ...notification, id: 500 + index }, 'frame'), `notification ${index}`);
+  });
+});
+
 test('queues keep order across chunks, resends go first, marks travel with frames', () => {
   const queue = new FrameQueue(200);
   for (let index = 0; index < 5; index += 1) queue.appendNotification({ token: index.toString(16).padStart(64, '0'), payload: PAYLOAD }, 'frame', 2048);
