@@ -14,7 +14,7 @@ import { MockHost } from './mock-host.js';
 import { runNodeApn } from './node-apn.js';
 import { runRawIntoSink, runRawSocket } from './raw-socket.js';
 import type { SinkRun } from './sink.js';
-import { best, formatRate, printTable, printTargets, type ContenderResult } from './report.js';
+import { best, formatRate, printRoundRatios, printTable, printTargets, type ContenderResult } from './report.js';
 
 const { values } = parseArgs({
   options: {
@@ -71,6 +71,7 @@ try {
   const baseline: ContenderResult = { name: 'node-apn 1.7.8', count: nodeApnCount, rates: nodeApn };
   console.log('');
   printTable([ceiling, subject, awaiting, baseline], ceiling, baseline);
+  printRoundRatios(subject, ceiling);
   printTargets(subject, ceiling, baseline, { shareOfCeiling: 0.6, rate: 1_000_000, timesNodeApn: 30 });
 
   // Where the limit lies: the same two clients into a TLS server that only counts bytes.

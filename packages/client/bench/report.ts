@@ -55,6 +55,17 @@ export function printTable(results: readonly ContenderResult[], ceiling: Contend
   }
 }
 
+/**
+ * The subject's rate over the ceiling's in each round, lowest, median and highest: the two share
+ * a round's machine state, so the ratios spread less than the best-of figures they come from.
+ */
+export function printRoundRatios(subject: ContenderResult, ceiling: ContenderResult): void {
+  const ratios = subject.rates.map((rate, round) => (rate / ceiling.rates[round]) * 100);
+  const shown = [Math.min(...ratios), median(ratios), Math.max(...ratios)].map((ratio) => `${oneDecimal.format(ratio)}%`);
+  console.log(`
+${subject.name.trim()} / raw ceiling in the same round: lowest ${shown[0]}, median ${shown[1]}, highest ${shown[2]}`);
+}
+
 export function printTargets(subject: ContenderResult, ceiling: ContenderResult, baseline: ContenderResult, targets: Targets): boolean {
   const rate = best(subject.rates);
   const share = rate / best(ceiling.rates);
