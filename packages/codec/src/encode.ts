@@ -1,4 +1,5 @@
 import * as constantsModule from './constants.js';
+import * as copyBytesModule from './copy-bytes.js';
 import { ApnsCodecError } from './errors.js';
 import {
   checkIdentifier,
@@ -11,6 +12,7 @@ import {
 
 // Module-local copies: imported bindings are live cells that the compiler reloads and checks on
 // every use; these are constants it folds (it matters in the per-frame loops).
+const { copyBytes } = copyBytesModule;
 const { COMMAND_LENGTH, Command, ENHANCED_HEADER_LENGTH, EXPIRY_LENGTH, FRAME_HEADER_LENGTH, IDENTIFIER_LENGTH, ITEM_HEADER_LENGTH, ItemId, PRIORITY_LENGTH, Priority, SIMPLE_HEADER_LENGTH, TOKEN_LENGTH, U8_LENGTH, U16_LENGTH, U32_LENGTH } = constantsModule;
 
 /** Bytes of the five items' headers plus the fixed-size items of a command-2 frame. */
@@ -119,7 +121,7 @@ function tokenLengthOf(token: Uint8Array | string): number {
 /** Writes the token's bytes at `offset`; returns the offset after them, or -1 when a hex token does not decode. */
 function writeToken(target: Uint8Array, offset: number, token: Uint8Array | string): number {
   if (typeof token !== 'string') {
-    target.set(token, offset);
+    copyBytes.call(target, token, offset);
     return offset + token.length;
   }
   return writeHexToken(target, offset, token) ? offset + TOKEN_LENGTH : -1;
@@ -142,12 +144,12 @@ function writeFrame(fields: WireFields, target: Uint8Array, start: number): numb
   let offset = writeU32(target, start + COMMAND_LENGTH, FRAME_FIXED_ITEMS_LENGTH + tokenLength + payload.length);
   target[offset] = ItemId.Token;
   offset = writeU16(target, offset + U8_LENGTH, tokenLength);
-  if (typeof token !== 'string') target.set(token, offset);
+  if (typeof token !== 'string') copyBytes.call(target, token, offset);
   else if (!writeHexToken(target, offset, token)) return -1;
   offset += tokenLength;
   target[offset] = ItemId.Payload;
   offset = writeU16(target, offset + U8_LENGTH, payload.length);
-  target.set(payload, offset);
+  copyBytes.call(target, payload, offset);
   offset += payload.length;
   target[offset] = ItemId.Identifier;
   offset = writeU32(target, writeU16(target, offset + U8_LENGTH, IDENTIFIER_LENGTH), fields.id);
@@ -190,7 +192,7 @@ function writeTokenAndPayload(fields: WireFields, target: Uint8Array, start: num
   let offset = writeToken(target, writeU16(target, start, tokenLengthOf(token)), token);
   if (offset < 0) return offset;
   offset = writeU16(target, offset, payload.length);
-  target.set(payload, offset);
+  copyBytes.call(target, payload, offset);
   return offset + payload.length;
 }
 

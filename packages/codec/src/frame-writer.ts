@@ -1,4 +1,5 @@
 import { Command, EXPIRY_LENGTH, IDENTIFIER_LENGTH, ItemId, PRIORITY_LENGTH, TOKEN_LENGTH } from './constants.js';
+import * as copyBytesModule from './copy-bytes.js';
 
 /*
  * A command-2 frame written in 32-bit words through a DataView: about ten stores instead of
@@ -10,6 +11,7 @@ import { Command, EXPIRY_LENGTH, IDENTIFIER_LENGTH, ItemId, PRIORITY_LENGTH, TOK
  *   02 | body length u32 | 01 0020 token | 02 LLLL payload | 03 0004 id | 04 0004 expiry | 05 0001 priority
  */
 const FRAME: number = Command.Frame;
+const { copyBytes } = copyBytesModule;
 const BODY_LENGTH_AT = 1;
 const TOKEN_ITEM_AT = 5;
 const TOKEN_AT = 8;
@@ -52,10 +54,10 @@ export function writeFrameWords(
   view.setUint8(start, FRAME);
   view.setUint32(start + BODY_LENGTH_AT, FIXED_BODY + TOKEN_LENGTH + payloadLength);
   view.setUint32(start + TOKEN_ITEM_AT, TOKEN_ITEM_WORD);
-  if (typeof token !== 'string') target.set(token, start + TOKEN_AT);
+  if (typeof token !== 'string') copyBytes.call(target, token, start + TOKEN_AT);
   else if (target.write(token, start + TOKEN_AT, TOKEN_LENGTH, 'hex') !== TOKEN_LENGTH) return -1;
   view.setUint32(start + PAYLOAD_ITEM_AT, PAYLOAD_ITEM_WORD | (payloadLength << 8));
-  target.set(payload, start + PAYLOAD_AT);
+  copyBytes.call(target, payload, start + PAYLOAD_AT);
   // 03 0004 | id | 04 0004 | expiry | 05 0001 | priority, in four words and a half.
   const tail = start + PAYLOAD_AT + payloadLength;
   view.setUint32(tail, IDENTIFIER_ITEM_WORD | (id >>> 24));
