@@ -4,13 +4,15 @@ import * as encodeModule from './encode.js';
 import type { WireFields } from './encode.js';
 import * as frameWriterModule from './frame-writer.js';
 import * as notificationModule from './notification.js';
+import * as plainFrameModule from './plain-frame.js';
 import type { Notification, NotificationFormat } from './notification.js';
 
 // Module-local copies: imported bindings are live cells that the compiler reloads and checks on
 // every use; these are constants it folds (it matters in the per-frame loops).
 const { frameLength, invalidFormat, writeFields } = encodeModule;
 const { checkIdentifier, checkPayloadLimit, toWireNotification } = notificationModule;
-const { MAX_U32, PayloadLimit, Priority, TOKEN_LENGTH } = constantsModule;
+const { PayloadLimit, Priority, TOKEN_LENGTH } = constantsModule;
+const { isU32 } = plainFrameModule;
 const { writeFrameWords } = frameWriterModule;
 
 export interface NotificationEncoderOptions {
@@ -113,7 +115,7 @@ export class NotificationEncoder {
     const { token, payload, id, expiry, priority } = notification;
     if (typeof token === 'string' ? token.length !== HEX_TOKEN_LENGTH : !(token instanceof Uint8Array) || token.length !== TOKEN_LENGTH) return false;
     if (id !== undefined && !isU32(id)) return false;
-    if (expiry !== undefined && !(typeof expiry === 'number' && isU32(expiry))) return false;
+    if (expiry !== undefined && !isU32(expiry)) return false;
     if (priority !== undefined && priority !== Priority.Immediate && priority !== Priority.PowerConserving) return false;
     const bytes = typeof payload === 'string' ? this.bytesOfText(payload) : payload instanceof Uint8Array ? payload : NO_BYTES;
     if (bytes.length === 0 || bytes.length > this.payloadLimit) return false;
@@ -144,8 +146,4 @@ export class NotificationEncoder {
     }
     return this.payloadTextBytes;
   }
-}
-
-function isU32(value: number): boolean {
-  return Number.isInteger(value) && value >= 0 && value <= MAX_U32;
 }

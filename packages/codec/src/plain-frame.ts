@@ -11,7 +11,7 @@ import type { Notification } from './notification.js';
 
 // Module-local copies: imported bindings are live cells that the compiler reloads and checks on
 // every use; these are constants it folds (this runs once per notification).
-const { FRAME_HEADER_LENGTH, MAX_U32, Priority, TOKEN_LENGTH } = constantsModule;
+const { FRAME_HEADER_LENGTH, Priority, TOKEN_LENGTH } = constantsModule;
 const { FRAME_FIXED_BODY, writeFrameWords } = frameWriterModule;
 
 const PLAIN_FIXED_LENGTH = FRAME_HEADER_LENGTH + FRAME_FIXED_BODY + TOKEN_LENGTH;
@@ -51,6 +51,7 @@ export function writePlainFrame(view: DataView, target: Buffer, offset: number, 
   return writeFrameWords(view, target, offset, token, payload, id, expiry ?? 0, priority ?? IMMEDIATE);
 }
 
-function isU32(value: unknown): boolean {
+/** True for a number that is a whole value from 0 to 2^32 - 1 (what id and expiry fields hold). */
+export function isU32(value: unknown): value is number {
   return typeof value === 'number' && value >>> 0 === value;
 }
