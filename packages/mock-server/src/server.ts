@@ -225,7 +225,10 @@ export class MockServer extends EventEmitter<MockServerEvents> {
       this.tally.dropped++;
       socket.on('error', () => undefined);
       this.emit('refused', { service: 'gateway', remote: remoteOf(socket), reason: wrongEnvironment ? 'wrong-environment' : 'drop-connections' });
-      socket.destroy();
+      // end(), not destroy(): under TLS 1.2 the server's Finished is still being written, and the
+      // client must see a completed handshake, then the close.
+      socket.end();
+      setTimeout(() => socket.destroy(), this.options.closeGraceMs).unref();
       return;
     }
     const connection = new GatewayConnection(socket, number, identity.topic, this.context);
