@@ -28,12 +28,29 @@ function describeMode(stats: Stats): string {
 }
 
 /**
+ * mkdir -p, one level at a time. Node 20's `mkdirSync(dir, { recursive: true })` loops forever
+ * when a parent exists but refuses new entries with ENOENT (/proc/certs).
+ */
+function makeDirectories(dir: string): void {
+  try {
+    mkdirSync(dir, { mode: PRIVATE_DIR_MODE });
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT' || dirname(dir) === dir) throw error;
+  }
+  makeDirectories(dirname(dir));
+  mkdirSync(dir, { mode: PRIVATE_DIR_MODE });
+}
+
+/**
  * Creates `dir` (mode 0700) when missing, then checks it: a real directory (not a symlink), owned
  * by this user, not open to group or others. Throws UnsafeDirectoryError saying what to fix.
  */
 export function ensurePrivateDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    makeDirectories(dir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UnsafeDirectoryError(`cannot create the directory ${dir} (${code ?? (error as Error).message}); choose a writable directory`);
