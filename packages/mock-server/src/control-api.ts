@@ -172,7 +172,7 @@ function sendError(response: ServerResponse, status: number, code: string, messa
 export function startControlApi(mock: MockServer, port: number, host: string): Promise<Server> {
   const { handshakeTimeoutMs, idleTimeoutMs, maxConnections } = mock.options;
   const server = createServer({ headersTimeout: handshakeTimeoutMs, requestTimeout: handshakeTimeoutMs, connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_MS, handshakeTimeoutMs) });
-  new ConnectionLimiter(server, { maxConnections, handshakeTimeoutMs, idleTimeoutMs }, false, (event) => mock.onLimit('control', event));
+  new ConnectionLimiter(server, { maxConnections, handshakeTimeoutMs, idleTimeoutMs }, 'request', (event) => mock.onLimit('control', event));
   let guard: ReturnType<typeof controlGuard> | undefined;
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const refusal = guard?.(request);

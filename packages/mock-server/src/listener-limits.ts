@@ -12,7 +12,10 @@ export interface ListenerLimits {
    * client); when every connection is past its handshake, the new one is refused.
    */
   readonly maxConnections: number;
-  /** A TLS connection whose handshake has not finished this long after it opened is closed. */
+  /**
+   * A connection that has not finished its TLS handshake (an HTTP connection: not sent its first
+   * request) this long after it opened is closed.
+   */
   readonly handshakeTimeoutMs: number;
   /** A connection with no bytes either way for this long is closed (checked every idleTimeoutMs). */
   readonly idleTimeoutMs: number;
@@ -45,9 +48,14 @@ export function remoteOf(socket: Socket): string {
 }
 
 /**
+ * What ends a connection's opening phase: a TLS server's 'secureConnection' (also an HTTP/2
+ * secure server's), or a plain HTTP server's first 'request' on the connection.
+ */
+export type OpeningEnd = 'secureConnection' | 'request';
+
+/**
  * Applies `limits` to `server`'s connections and reports each connection it refuses or closes.
- * For a TLS server (`secure`), the handshake timer runs until 'secureConnection'; the idle timer
- * starts then. For a plain server the idle timer starts at once.
+ * The handshake timer runs from the TCP connection to `openingEnd`; the idle timer from then on.
  */
 export class ConnectionLimiter {
   /** Open connections in arrival order, by remote address: a TLS socket and its TCP socket share it. */
@@ -58,11 +66,12 @@ export class ConnectionLimiter {
   constructor(
     server: Server,
     private readonly limits: ListenerLimits,
-    private readonly secure: boolean,
+    openingEnd: OpeningEnd,
     private readonly report: (event: LimitEvent) => void,
   ) {
     server.on('connection', (socket: Socket) => this.onConnection(socket));
-    if (secure) server.on('secureConnection', (socket: TLSSocket) => this.onSecure(socket));
+    if (openingEnd === 'secureConnection') server.on('secureConnection', (socket: TLSSocket) => this.onOpened(socket));
+    else server.on('request', (request: { socket: Socket }) => this.onOpened(request.socket));
   }
 
   get size(): number {
@@ -84,21 +93,17 @@ export class ConnectionLimiter {
     const tracked: Tracked = { raw: socket, handshakeTimer: undefined, idleTimer: undefined };
     this.open.set(key, tracked);
     socket.once('close', () => this.forget(key, tracked));
-    if (this.secure) {
-      this.handshaking.set(key, tracked);
-      tracked.handshakeTimer = setTimeout(() => {
-        this.report({ remote: key, reason: 'handshake-timeout', limit: `handshakeTimeoutMs ${this.limits.handshakeTimeoutMs}` });
-        socket.destroy();
-      }, this.limits.handshakeTimeoutMs);
-    } else {
-      this.watchIdle(tracked, socket);
-    }
+    this.handshaking.set(key, tracked);
+    tracked.handshakeTimer = setTimeout(() => {
+      this.report({ remote: key, reason: 'handshake-timeout', limit: `handshakeTimeoutMs ${this.limits.handshakeTimeoutMs}` });
+      socket.destroy();
+    }, this.limits.handshakeTimeoutMs);
   }
 
-  private onSecure(socket: TLSSocket): void {
+  private onOpened(socket: Socket): void {
     const key = remoteOf(socket);
-    const tracked = this.open.get(key);
-    if (!tracked) return;
+    const tracked = this.handshaking.get(key);
+    if (!tracked) return; // a later request on a kept-alive connection
     clearTimeout(tracked.handshakeTimer);
     this.handshaking.delete(key);
     this.watchIdle(tracked, socket);

@@ -72,7 +72,7 @@ export class MockServer extends EventEmitter<MockServerEvents> {
     gatewayServer.on('connection', (socket: Socket) => this.onRawConnection(socket));
     const limits = { maxConnections: options.maxConnections, handshakeTimeoutMs: options.handshakeTimeoutMs, idleTimeoutMs: options.idleTimeoutMs };
     for (const [service, server] of [['gateway', gatewayServer], ['feedback', feedbackServer]] as const) {
-      this.limiters.push(new ConnectionLimiter(server, limits, true, (event) => this.onLimit(service, event)));
+      this.limiters.push(new ConnectionLimiter(server, limits, 'secureConnection', (event) => this.onLimit(service, event)));
     }
     gatewayServer.on('secureConnection', (socket: TLSSocket) => this.onGateway(socket));
     feedbackServer.on('secureConnection', (socket: TLSSocket) => this.onFeedback(socket));
