@@ -57,8 +57,7 @@ export interface TlsErrorEvent {
   readonly code: string | undefined;
   readonly message: string;
   /** Why the handshake failed, as the server saw it (e.g. the client certificate's verify error). */
-  readonly reason?: string;
-  readonly remote?: string;
+  readonly reason: string;
 }
 export interface FeedbackEvent {
   readonly connection: number;

@@ -267,8 +267,7 @@ export class MockServer extends EventEmitter<MockServerEvents> {
     this.tally.tlsErrors++;
     const verifyError = socket?.authorizationError;
     const reason = verifyError ? `client certificate refused: ${String(verifyError)}` : error.code === 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE' ? 'no client certificate' : error.message;
-    const remote = socket && socket.remoteAddress ? remoteOf(socket) : undefined;
-    this.emit('tls-error', { service, code: error.code, message: error.message, reason, ...(remote ? { remote } : {}) });
+    this.emit('tls-error', { service, code: error.code, message: error.message, reason });
   }
 
   /** @internal A listener limit refused or closed a connection: one event (one log line) each. */

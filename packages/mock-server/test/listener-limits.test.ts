@@ -143,7 +143,6 @@ test('a refused handshake is logged with its reason: another CA, expired, not ye
       errors.map((event) => event.reason),
       ['client certificate refused: DEPTH_ZERO_SELF_SIGNED_CERT', 'client certificate refused: CERT_HAS_EXPIRED', 'client certificate refused: CERT_NOT_YET_VALID'],
     );
-    assert.ok(errors.every((event) => event.remote?.startsWith('127.0.0.1:')));
   });
 });
 
