@@ -133,7 +133,9 @@ async function route(mock: MockServer, request: IncomingMessage, response: Serve
       return send(response, 201, { queued: mock.pendingFeedback(topic).length });
     }
     case 'POST /feedback/options': {
-      mock.configureFeedback(((await readBody(request, mock.options.maxBodyBytes)) ?? {}) as FeedbackServiceOptions);
+      // An empty body changes nothing; a JSON null is refused like any other non-object.
+      const body = await readBody(request, mock.options.maxBodyBytes);
+      mock.configureFeedback((body === undefined ? {} : body) as FeedbackServiceOptions);
       return send(response, 200, mock.feedbackOptions);
     }
     case 'POST /reset':
