@@ -2,14 +2,29 @@
 import { connect as connectTcp, type Socket } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { generate } from 'selfsigned';
-import { createPrivateKey } from 'node:crypto';
+import forge from 'node-forge';
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createMockServer, type LimitClosedEvent, type MockServer, type MockServerOptions, type TlsErrorEvent } from '../src/index.js';
 import { openClient, secure, transcript, until } from './helpers.js';
 
 /** The first bytes of a TLS record carrying a ClientHello, cut short. */
 const HALF_CLIENT_HELLO = Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03]);
+
+/** A client certificate valid from `notBefore` to `notAfter`, signed by `ca` (self-signed without one). */
+function issue(name: string, notBefore: number, notAfter: number, ca?: { cert: string; key: string }): { cert: string; key: string } {
+  const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(keys.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  cert.serialNumber = '01';
+  cert.validity.notBefore = new Date(notBefore);
+  cert.validity.notAfter = new Date(notAfter);
+  cert.setSubject([{ name: 'commonName', value: name }]);
+  cert.setIssuer(ca ? forge.pki.certificateFromPem(ca.cert).subject.attributes : [{ name: 'commonName', value: name }]);
+  const keyPem = keys.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  cert.sign(forge.pki.privateKeyFromPem(ca ? ca.key : keyPem), forge.md.sha256.create());
+  return { cert: forge.pki.certificateToPem(cert), key: keyPem };
+}
 
 async function withMock(options: MockServerOptions, body: (mock: MockServer, limits: LimitClosedEvent[]) => Promise<void>): Promise<void> {
   const mock = await createMockServer(options);
@@ -124,18 +139,13 @@ test('a refused handshake is logged with its reason: another CA, expired, not ye
   await withMock({}, async (mock) => {
     const errors: TlsErrorEvent[] = [];
     mock.on('tls-error', (event) => errors.push(event));
-    const caKey = createPrivateKey(readFileSync(mock.certs.paths.caKey, 'utf8')).export({ type: 'pkcs8', format: 'pem' }).toString();
-    const ca = { cert: mock.certs.ca, key: caKey };
+    const caKey = readFileSync(mock.certs.paths.caKey, 'utf8');
     const day = 86_400_000;
-    const stranger = await generate([{ name: 'commonName', value: 'stranger' }], { algorithm: 'sha256', keyType: 'ec' });
-    const expired = await generate([{ name: 'commonName', value: 'expired' }], {
-      algorithm: 'sha256', keyType: 'rsa', keySize: 2048, ca, notBeforeDate: new Date(Date.now() - 10 * day), notAfterDate: new Date(Date.now() - day),
-    });
-    const early = await generate([{ name: 'commonName', value: 'early' }], {
-      algorithm: 'sha256', keyType: 'rsa', keySize: 2048, ca, notBeforeDate: new Date(Date.now() + day), notAfterDate: new Date(Date.now() + 10 * day),
-    });
+    const stranger = issue('stranger', Date.now() - day, Date.now() + day);
+    const expired = issue('expired', Date.now() - 10 * day, Date.now() - day, { cert: mock.certs.ca, key: caKey });
+    const early = issue('early', Date.now() + day, Date.now() + 10 * day, { cert: mock.certs.ca, key: caKey });
     for (const pair of [stranger, expired, early]) {
-      const { error } = await transcript(openClient(mock, { cert: pair.cert, key: pair.private }));
+      const { error } = await transcript(openClient(mock, pair));
       assert.ok(error, 'the handshake failed on the client');
     }
     await until(() => errors.length === 3);
