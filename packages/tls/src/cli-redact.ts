@@ -7,13 +7,19 @@ export const MAX_SHOWN_LENGTH = 120;
 /** A PEM block, complete or cut short. */
 const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(?:-----END [A-Z0-9 ]+-----|$)/g;
 const PEM_MARKER = /-----(BEGIN|END) [A-Z0-9 ]*(KEY|CERTIFICATE)/;
-/** DER in base64 without PEM armour: only the base64 alphabet, longer than any sane path name. */
-const BARE_BASE64 = /^[A-Za-z0-9+/=\s]{256,}$/;
+/**
+ * DER in base64 without PEM armour: only the base64 alphabet, longer than any sane path name and
+ * no longer than a key or certificate chain gets. (The regex also must not see megabytes: V8's
+ * engine overflows its stack on a 10 MB match.)
+ */
+const BARE_BASE64 = /^[A-Za-z0-9+/=\s]+$/;
+const BARE_BASE64_LENGTH = { min: 256, max: 16 * 1024 };
 const SHOWN_KEY_MATERIAL = '<key material, not shown>';
 
 /** True for text that holds a key or certificate rather than naming one. */
 export function looksLikeKeyMaterial(value: string): boolean {
-  return PEM_MARKER.test(value) || value.includes('PRIVATE KEY') || BARE_BASE64.test(value);
+  if (PEM_MARKER.test(value) || value.includes('PRIVATE KEY')) return true;
+  return value.length >= BARE_BASE64_LENGTH.min && value.length <= BARE_BASE64_LENGTH.max && BARE_BASE64.test(value);
 }
 
 /** A value as a message may show it: key material never, a long value cut to MAX_SHOWN_LENGTH. */

@@ -73,7 +73,7 @@ export async function runSend(
   sender.on('disconnect', ({ connection, cause, error }) => {
     if (cause !== 'connect-failed') return;
     connectFailures += 1;
-    const refusal = error ? credentialFailure(error, anyConnectionOpened) : undefined;
+    const refusal = credentialFailure(error, anyConnectionOpened);
     if (refusal !== undefined && !credentialsRefused) {
       // Retrying cannot fix credentials: stop at the first attempt, say why, exit 2.
       credentialsRefused = true;
