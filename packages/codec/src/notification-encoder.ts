@@ -1,5 +1,5 @@
 import { PayloadLimit, Priority, TOKEN_LENGTH } from './constants.js';
-import { frameLength, invalidFormat, writeFields, type WireFields } from './encode.js';
+import { frameLength, invalidFormat, writeFields, writeFrame, type WireFields } from './encode.js';
 import { ApnsCodecError } from './errors.js';
 import { checkIdentifier, checkPayloadLimit, isU32, toWireNotification, type Notification, type NotificationFormat } from './notification.js';
 
@@ -74,7 +74,7 @@ export class NotificationEncoder {
     }
     const preparedId = fields.id;
     if (id !== undefined) fields.id = checkIdentifier(id);
-    const end = writeFields(fields, target, offset, this.format);
+    const end = this.format === 'frame' ? writeFrame(fields, target, offset) : writeFields(fields, target, offset, this.format);
     fields.id = preparedId;
     // A 64-character string that is not hex never parses: the codec's own check throws, naming the bad digit as parseToken does.
     if (end < 0) this.prepareChecked(notification);
