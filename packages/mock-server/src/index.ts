@@ -21,7 +21,6 @@ export { FAULT_TYPES } from './fault-types.js';
 export type * from './fault-types.js';
 export { loadCertificates, CERT_FILES, DEFAULT_P12_PASSPHRASE } from './certs/store.js';
 export type { CertificatePaths, CertFileName, MockCertificates, LoadCertificatesOptions } from './certs/store.js';
-export { APPLE_PUSH_OID, type PushEnvironment } from './certs/generate.js';
 export { MockServerError, isMockServerError, type MockServerErrorCode } from './errors.js';
 export { loadScript, parseScript, type MockScript, type ScriptFeedbackTuple } from './script.js';
 export { seededRandom } from './random.js';
