@@ -32,8 +32,6 @@ export {
 } from './feedback.js';
 export {
   Message,
-  message,
-  to,
   type AlertDictionary,
   type Aps,
   type JsonValue,
