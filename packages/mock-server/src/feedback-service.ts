@@ -1,5 +1,6 @@
 import type { TLSSocket } from 'node:tls';
-import { FEEDBACK_HEADER_LENGTH, MAX_U32, TOKEN_LENGTH, formatToken, parseToken, type FeedbackTupleInput } from '@apnskit/codec';
+import { TOKEN_LENGTH, formatToken, parseToken, type FeedbackTupleInput } from '@apnskit/codec';
+import { FEEDBACK_HEADER_LENGTH, MAX_U32 } from '@apnskit/codec/wire';
 import { MockServerError } from './errors.js';
 
 /** How the feedback service writes its list. */

@@ -1,5 +1,5 @@
 import { PayloadLimit, type FeedbackTupleInput } from '@apnskit/codec';
-import type { PushEnvironment } from './certs/generate.js';
+import type { ApnsEnvironment } from '@apnskit/tls';
 import { MockServerError } from './errors.js';
 import { DEFAULT_LISTENER_LIMITS } from './listener-limits.js';
 import type { FeedbackServiceOptions } from './feedback-service.js';
@@ -26,7 +26,7 @@ export interface MockServerOptions {
   /** Largest payload accepted; larger ones get status 7. Default 2048. */
   readonly payloadLimit?: number;
   /** Which environment this server plays. Default 'sandbox'. */
-  readonly environment?: PushEnvironment;
+  readonly environment?: ApnsEnvironment;
   /**
    * Apple's quirk: a client certificate without this environment's push OID completes the handshake
    * and is closed at once, with no error packet. Default false (any certificate of the CA is served).

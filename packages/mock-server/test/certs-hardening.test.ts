@@ -5,7 +5,8 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadCertificates, MockServerError, CERT_FILES } from '../src/index.js';
+import { loadCertificates, MockServerError } from '../src/index.js';
+import { CERT_FILES } from '../src/certs/store.js';
 import { defaultCertsDir } from '../src/cli/args.js';
 
 const TOPIC = 'com.example.hardening';

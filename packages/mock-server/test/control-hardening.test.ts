@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createMockServer, loadScript, MockServerError, type MockServer } from '../src/index.js';
+import { createMockServer, MockServerError, type MockServer } from '../src/index.js';
+import { loadScript } from '../src/script.js';
 import { MAX_SCRIPT_BYTES } from '../src/script.js';
 
 const JSON_TYPE = { 'content-type': 'application/json' };
