@@ -86,7 +86,7 @@ test('an idle TCP connection and half a ClientHello are closed after handshakeTi
   });
 });
 
-test('a connection idle after its handshake is closed after idleTimeoutMs; traffic keeps it open', async () => {
+test('a connection idle after its handshake is closed after idleTimeoutMs, on both services', async () => {
   await withMock({ idleTimeoutMs: 200, feedback: { holdOpen: true } }, async (mock, limits) => {
     const idle = openClient(mock);
     const idleDone = transcript(idle);
