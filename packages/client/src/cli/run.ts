@@ -46,11 +46,13 @@ export async function runSend(
     tls: credentials,
     connections: command.connections,
     format: command.format,
+    ...command.reliability,
   });
   sender.on('failed', ({ notification, status, name }) => {
     failedSoFar += 1;
     output.failure({ token: notification.token, status, name });
   });
+  sender.on('unconfirmed', ({ notification, reason }) => output.unconfirmed({ token: notification.token, unconfirmed: true, reason }));
   const reported = new Set<unknown>();
   sender.on('error', (error) => {
     reported.add(error);
@@ -108,12 +110,13 @@ export async function runSend(
     sent: report.sent,
     delivered: report.delivered,
     failed: report.failed.length + malformed,
-    unconfirmed: report.unconfirmedCount,
+    unconfirmed: report.unconfirmed.length,
+    ...(report.forgotten > 0 ? { forgotten: report.forgotten } : {}),
     resent: report.resent,
     elapsedMs: Math.round(performance.now() - startedAt),
   };
   output.finish(totals, unconfirmedReasons(report.unconfirmed, report.forgotten));
-  return sendError === undefined && totals.failed === 0 && totals.unconfirmed === 0 ? 0 : 1;
+  return sendError === undefined && totals.failed === 0 && report.unconfirmedCount === 0 ? 0 : 1;
 }
 
 interface Source {
