@@ -8,7 +8,7 @@ import { Connection, type ConnectionHooks } from './connection.js';
 import { resolveConnectionOptions } from './connection-options.js';
 import type { ConnectionOptions } from './connection-types.js';
 import { ApnsClientError, integerOption, invalidOption } from './errors.js';
-import { FrameQueue, type FrameChunk } from './frame-queue.js';
+import { CHUNK_BYTES, ChunkPool, FrameQueue, type FrameChunk } from './frame-queue.js';
 import { Ledger } from './sender-ledger.js';
 import type { SenderEvents, SenderOptions, SenderReport } from './sender-types.js';
 import type { Settlement } from './settlement.js';
@@ -32,6 +32,8 @@ const SETTLE_BATCH = 1000;
  * Chosen from the chaos runs and the checkpoint bench (client README, "Reliability").
  */
 export const DEFAULT_CHECKPOINT_EVERY = 50_000;
+/** Settled chunks kept for reuse: 16 MiB, about one checkpoint's worth of frames. */
+const SPARE_CHUNKS = 128;
 /** A connection open this long before it ended without an answer still counts as a success. */
 const HEALTHY_CONNECTION_MS = 1000;
 
@@ -55,7 +57,8 @@ export class Sender extends EventEmitter<SenderEvents> {
   private readonly connectionOptions: ConnectionOptions;
   private readonly hooks: ConnectionHooks;
   private readonly ledger: Ledger;
-  private readonly queue = new FrameQueue();
+  private readonly pool = new ChunkPool(SPARE_CHUNKS);
+  private readonly queue = new FrameQueue(CHUNK_BYTES, this.pool);
   /**
    * Frames whose earlier copy may have arrived (written before an ambiguous end). Each batch of
    * them goes out alone on a fresh connection, followed at once by the probe: their fate is then
@@ -264,6 +267,9 @@ export class Sender extends EventEmitter<SenderEvents> {
     this.countFailure(connection, settlement);
     // A probe unanswered while closing leaves its tail unconfirmed; a checkpoint's is resent.
     this.ledger.apply(settlement, connection.window, unwritten, { queue: this.queue, doubt: this.doubt }, settlement.cause === 'probe-timeout' && this.closing !== undefined);
+    // Booked: nothing refers to the written chunks any more, and the socket is gone with whatever
+    // it still buffered (except after our own close(), which lets it flush).
+    if (settlement.cause !== 'closed') for (const chunk of connection.window.releaseChunks()) this.pool.give(chunk);
     if (settlement.response && settlement.unknownIdentifier !== undefined) {
       const { response } = settlement;
       this.emit('unknownIdentifier', { id: response.id, status: response.status, name: response.info.name, forgotten: settlement.forgotten + (settlement.failedForgotten ? 1 : 0) });
