@@ -71,7 +71,8 @@ export class TokenLines {
     const { bytes } = this;
     while (this.at < bytes.length) {
       const start = this.at;
-      let stop = bytes.indexOf(NEWLINE, start);
+      // The usual line is 64 digits and a line end: found without a search.
+      let stop = bytes[start + HEX_TOKEN_LENGTH] === NEWLINE ? start + HEX_TOKEN_LENGTH : bytes.indexOf(NEWLINE, start);
       if (stop === -1) stop = bytes.length;
       this.at = stop + 1;
       this.line += 1;
