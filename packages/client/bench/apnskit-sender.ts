@@ -35,15 +35,15 @@ async function sendAll(sender: Sender, tokens: readonly Buffer[], idiom: Idiom):
 }
 
 
-function openSender(host: MockHost, port = host.gateway.port): Sender {
+function openSender(host: MockHost, port = host.gateway.port, checkpoints = true): Sender {
   const { gateway } = host;
   return createSender({
     address: { host: gateway.host, port },
     tls: { cert: gateway.clientCert, key: gateway.clientKey, ca: gateway.ca },
     connections: 1,
     format: 'frame',
-    // The sink answers only the probe that ends a stream: no checkpoints there.
-    ...(port === gateway.sinkPort ? { checkpointEvery: 0 } : {}),
+    // Measuring what the window holds: it must keep every frame until the end.
+    ...(checkpoints ? {} : { checkpointEvery: 0 }),
   });
 }
 
@@ -58,7 +58,7 @@ function memory(): { heap: number; external: number } {
  * with `measureMemory`, also what the sender holds per notification while its sent window is full.
  */
 export async function runSender(host: MockHost, tag: number, count: number, timeoutMs: number, idiom: Idiom, measureMemory = false): Promise<SenderRun> {
-  const sender = openSender(host);
+  const sender = openSender(host, host.gateway.port, !measureMemory);
   let failure: Error | undefined;
   sender.on('error', (error) => (failure ??= error));
   sender.on('failed', ({ status, name }) => (failure ??= new Error(`the mock rejected a bench notification: status ${status} (${name})`)));
