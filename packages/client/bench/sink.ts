@@ -2,7 +2,8 @@
 // client can push through TLS on this machine when nothing decodes or records the frames.
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:tls';
-import { encodeErrorResponse, encodeProbeFrame, FRAME_IDENTIFIER_FROM_END, Status } from '@apnskit/codec';
+import { encodeErrorResponse, Status } from '@apnskit/codec';
+import { encodeProbeFrame, identifierOffset } from '@apnskit/codec/wire';
 import type { MockCertificates } from '@apnskit/mock-server';
 import { clock } from './mock-protocol.js';
 
@@ -76,7 +77,7 @@ export class ByteSink {
 
 /** The probe frame with its identifier zeroed: the sink compares the stream's last bytes with it. */
 const PROBE_TEMPLATE = encodeProbeFrame(1);
-const PROBE_ID_AT = PROBE_TEMPLATE.length - FRAME_IDENTIFIER_FROM_END;
+const PROBE_ID_AT = identifierOffset('frame', 0, PROBE_TEMPLATE.length);
 const IDENTIFIER_BYTES = 4;
 
 /** Keeps a connection's last bytes (never the stream) to see whether it ends with a probe. */
