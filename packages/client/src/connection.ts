@@ -163,6 +163,8 @@ export class Connection {
 
   private probeTimeoutMs = 0;
   private openedAt: number | undefined;
+  /** When the first frame was written (the oldest this connection may have to prove). */
+  firstWriteAt: number | undefined;
 
   /** Milliseconds the connection has been (or was, until it settled) open; 0 if it never opened. */
   openFor(now: number): number {
@@ -204,6 +206,7 @@ export class Connection {
   }
 
   private writeChunk(socket: TLSSocket, chunk: FrameChunk, now: number): void {
+    this.firstWriteAt ??= now;
     const { buffer } = chunk;
     chunk.numberFrames(this.nextSequence, this.format);
     this.nextSequence += chunk.count;

@@ -54,6 +54,12 @@ export class Sender extends EventEmitter<SenderEvents> {
   private readonly backoffMaxMs: number;
   private readonly probeTimeoutMs: number;
   private readonly checkpointEvery: number;
+  /**
+   * A connection whose first frame is this old is proven (probe) and replaced: half the window's
+   * age, so that no frame is forgotten before its fate is known, however slowly notifications come.
+   */
+  private readonly checkpointAgeMs: number;
+  private ageTimer: NodeJS.Timeout | undefined;
   private readonly connectionOptions: ConnectionOptions;
   private readonly hooks: ConnectionHooks;
   private readonly ledger: Ledger;
@@ -105,7 +111,8 @@ export class Sender extends EventEmitter<SenderEvents> {
       ...(options.closeGraceMs !== undefined ? { closeGraceMs: options.closeGraceMs } : {}),
     };
     // Checks format and window options now rather than at the first connection.
-    resolveConnectionOptions(this.connectionOptions);
+    const { maxAgeMs } = resolveConnectionOptions(this.connectionOptions).window;
+    this.checkpointAgeMs = maxAgeMs > 0 ? maxAgeMs / 2 : Infinity;
     const onFailed = options.onFailed;
     this.ledger = new Ledger(
       {
@@ -197,6 +204,7 @@ export class Sender extends EventEmitter<SenderEvents> {
 
   private pump(): void {
     this.pumpScheduled = false;
+    const now = Date.now();
     const limit = this.checkpointEvery > 0 ? this.checkpointEvery : Infinity;
     for (const connection of this.active) {
       if (this.doubt.count > 0 && connection.acceptsMore && isFresh(connection)) this.settleDoubt(connection);
@@ -205,12 +213,30 @@ export class Sender extends EventEmitter<SenderEvents> {
       }
       connection.flush();
       // Checkpoint (to within a chunk): prove what this connection wrote; a fresh one takes over.
-      if (connection.written + connection.queued >= limit && !connection.probing) connection.probe(this.probeTimeoutMs);
+      if ((connection.written + connection.queued >= limit || this.aged(connection, now)) && !connection.probing) connection.probe(this.probeTimeoutMs);
     }
+    this.watchAge();
     this.ensureConnections();
     this.releaseWaiters(false);
     if (this.closing) this.probeIdle();
     this.maybeFinish();
+  }
+
+  private aged(connection: Connection, now: number): boolean {
+    return connection.firstWriteAt !== undefined && now - connection.firstWriteAt >= this.checkpointAgeMs;
+  }
+
+  /** While a connection holds unproven frames, looks again when the oldest may come of age (idle connections included). */
+  private watchAge(): void {
+    if (this.ageTimer !== undefined || !Number.isFinite(this.checkpointAgeMs)) return;
+    let oldest = Infinity;
+    for (const connection of this.active) if (!connection.probing && connection.firstWriteAt !== undefined) oldest = Math.min(oldest, connection.firstWriteAt);
+    if (oldest === Infinity) return;
+    this.ageTimer = setTimeout(() => {
+      this.ageTimer = undefined;
+      this.schedulePump();
+    }, Math.max(0, oldest + this.checkpointAgeMs - Date.now()));
+    this.ageTimer.unref();
   }
 
   /** A fresh connection takes a batch of frames of unknown fate and ends with the probe: nothing new rides along. */
@@ -325,6 +351,8 @@ export class Sender extends EventEmitter<SenderEvents> {
     this.finished = true;
     clearTimeout(this.backoffTimer);
     this.backoffTimer = undefined;
+    clearTimeout(this.ageTimer);
+    this.ageTimer = undefined;
     closing.resolve(this.ledger.report(Date.now() - this.started));
   }
 }

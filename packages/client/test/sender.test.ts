@@ -248,6 +248,28 @@ test('checkpoints bound what a silent close puts in doubt', async ({ mock }) => 
   assert.ok(counts.duplicates <= report.possiblyDuplicated);
 });
 
+test('an idle connection is proven before its window would forget its frames', async ({ mock }) => {
+  const sender = senderFor(mock, { window: { maxAgeMs: 400 } });
+  const list = tokens(50, (tag += 1));
+  await sendAll(sender, list);
+  // No more sends: the connection is probed once its first frame is half the window's age old.
+  const proven = new Promise<void>((resolve) => {
+    const poll = setInterval(() => {
+      if (sender.stats().delivered === 50) {
+        clearInterval(poll);
+        resolve();
+      }
+    }, 20);
+  });
+  await within(proven, undefined, 'the age checkpoint');
+  mock.faults.add({ type: 'close-after', n: 1 });
+  await sendAll(sender, tokens(10, (tag += 1)));
+  const report = await within(sender.close(), undefined, 'close');
+  assert.is(report.forgotten, 0);
+  assert.is(report.delivered, 60);
+  assert.is(report.unconfirmedCount, 0);
+});
+
 test('keepDelivered lists the delivered notifications', async ({ mock }) => {
   const { report, list } = await run(mock, 200, [], { keepDelivered: true });
   assert.equal((report.deliveredNotifications ?? []).map((n) => n.token), list);
