@@ -41,7 +41,7 @@ export const HELP = formatHelp({
       title: 'Reliability',
       rows: [
         ['--checkpoint-every N', 'prove delivery with a probe after about N notifications per connection and go on on a new one;'],
-        ['', 'bounds what a silent close puts in doubt (default 50000; 0 = only at the end)'],
+        ['', 'bounds what a silent close puts in doubt (default 50000; 0 = by age only: half the 15 s window)'],
         ['--max-retries N', 'resends of a notification whose fate a silent close or reset left unknown, before it is'],
         ['', 'reported unconfirmed (default 3)'],
         ['--silent-close NAME', 'resend (default): resend what a silent close left in doubt, confirmed before new work;'],
