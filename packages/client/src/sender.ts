@@ -270,16 +270,16 @@ export class Sender extends EventEmitter<SenderEvents> {
     }
   }
 
-  /** Connections that take frames (not ending with a probe). */
+  /** Connections that take frames (not ending with a probe or after a socket error). */
   private accepting(): number {
     let count = 0;
-    for (const connection of this.active) if (!connection.probing) count += 1;
+    for (const connection of this.active) if (!connection.probing && !connection.ending) count += 1;
     return count;
   }
 
   /** True when a connection that has written nothing (open or opening) can take the doubtful frames. */
   private hasFresh(): boolean {
-    for (const connection of this.active) if (!connection.probing && isFresh(connection)) return true;
+    for (const connection of this.active) if (!connection.probing && !connection.ending && isFresh(connection)) return true;
     return false;
   }
 
