@@ -1,22 +1,17 @@
 import { EventEmitter } from 'node:events';
 import * as codecModule from '@apnskit/codec';
-import type { Notification, NotificationFormat } from '@apnskit/codec';
-import type { ResolvedCredentials } from '@apnskit/tls';
-import type { Address } from './address.js';
-import { toAddress } from './connection-api.js';
+import type { Notification } from '@apnskit/codec';
 import { Connection, type ConnectionHooks } from './connection.js';
-import { resolveConnectionOptions } from './connection-options.js';
-import type { ConnectionOptions } from './connection-types.js';
-import { ApnsClientError, integerOption, invalidOption } from './errors.js';
+import { ApnsClientError } from './errors.js';
 import { CHUNK_BYTES, ChunkPool, FrameQueue, type FrameChunk } from './frame-queue.js';
 import { Ledger } from './sender-ledger.js';
 import type { SenderEvents, SenderOptions, SenderReport } from './sender-types.js';
+import { resolveSenderSettings, type SenderSettings } from './sender-settings.js';
 import type { Settlement } from './settlement.js';
-import { credentialsFrom } from './socket.js';
 
 // Module-local copies: imported bindings are live cells that the compiler reloads and checks on
 // every use; these are constants it folds (it matters in the per-frame loops).
-const { Message, PayloadLimit } = codecModule;
+const { Message } = codecModule;
 type Message = codecModule.Message;
 
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -27,11 +22,6 @@ const RESOLVED: Promise<void> = Promise.resolve();
  * reconnect per 1000 frames in doubt (measured: see the client README, "Reliability").
  */
 const SETTLE_BATCH = 1000;
-/**
- * Notifications per connection between proofs, by default: what one silent close can put in doubt.
- * Chosen from the chaos runs and the checkpoint bench (client README, "Reliability").
- */
-export const DEFAULT_CHECKPOINT_EVERY = 50_000;
 /** Settled chunks kept for reuse: 16 MiB, about one checkpoint's worth of frames. */
 const SPARE_CHUNKS = 128;
 /** A connection open this long before it ended without an answer still counts as a success. */
@@ -43,24 +33,13 @@ const HEALTHY_CONNECTION_MS = 1000;
  * so that its report proves every delivery it claims.
  */
 export class Sender extends EventEmitter<SenderEvents> {
-  private readonly address: Address;
-  private readonly credentials: ResolvedCredentials;
-  private readonly poolSize: number;
-  private readonly format: NotificationFormat;
+  /** The checked options, defaults filled in. */
+  private readonly settings: SenderSettings;
+  // Read by write() for every notification: kept at hand.
+  private readonly format: SenderSettings['format'];
   private readonly payloadLimit: number;
   private readonly highWaterMark: number;
-  private readonly reconnectLimit: number;
-  private readonly backoffInitialMs: number;
-  private readonly backoffMaxMs: number;
-  private readonly probeTimeoutMs: number;
-  private readonly checkpointEvery: number;
-  /**
-   * A connection whose first frame is this old is proven (probe) and replaced: half the window's
-   * age, so that no frame is forgotten before its fate is known, however slowly notifications come.
-   */
-  private readonly checkpointAgeMs: number;
   private ageTimer: NodeJS.Timeout | undefined;
-  private readonly connectionOptions: ConnectionOptions;
   private readonly hooks: ConnectionHooks;
   private readonly ledger: Ledger;
   private readonly pool = new ChunkPool(SPARE_CHUNKS);
@@ -88,38 +67,11 @@ export class Sender extends EventEmitter<SenderEvents> {
 
   constructor(options: SenderOptions) {
     super();
-    if (options === null || typeof options !== 'object') throw invalidOption('options', 'an object', options);
-    this.address = toAddress(options.address);
-    this.credentials = credentialsFrom(options.tls);
-    this.poolSize = integerOption('connections', options.connections, 1, 1, 1024);
-    this.format = options.format ?? 'frame';
-    this.payloadLimit = integerOption('payloadLimit', options.payloadLimit, PayloadLimit.Default, 1, 0xffff);
-    this.highWaterMark = integerOption('highWaterMark', options.highWaterMark, 8192, 1);
-    this.reconnectLimit = integerOption('reconnectLimit', options.reconnectLimit, 10, 0);
-    this.backoffInitialMs = integerOption('backoff.initialMs', options.backoff?.initialMs, 100, 0);
-    this.backoffMaxMs = integerOption('backoff.maxMs', options.backoff?.maxMs, 5000, 0);
-    this.probeTimeoutMs = integerOption('probeTimeoutMs', options.probeTimeoutMs, 10_000, 1);
-    this.checkpointEvery = integerOption('checkpointEvery', options.checkpointEvery, DEFAULT_CHECKPOINT_EVERY, 0);
-    const silentClose = options.silentClose ?? 'resend';
-    if (silentClose !== 'resend' && silentClose !== 'unconfirmed') throw invalidOption('silentClose', "'resend' or 'unconfirmed'", silentClose);
-    this.connectionOptions = {
-      format: this.format,
-      payloadLimit: this.payloadLimit,
-      ...(options.window ? { window: options.window } : {}),
-      ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
-      ...(options.writeBufferBytes !== undefined ? { writeBufferBytes: options.writeBufferBytes } : {}),
-      ...(options.closeGraceMs !== undefined ? { closeGraceMs: options.closeGraceMs } : {}),
-    };
-    // Checks format and window options now rather than at the first connection.
-    const { maxAgeMs } = resolveConnectionOptions(this.connectionOptions).window;
-    this.checkpointAgeMs = maxAgeMs > 0 ? maxAgeMs / 2 : Infinity;
+    this.settings = resolveSenderSettings(options);
+    ({ format: this.format, payloadLimit: this.payloadLimit, highWaterMark: this.highWaterMark } = this.settings);
     const onFailed = options.onFailed;
     this.ledger = new Ledger(
-      {
-        maxRetries: integerOption('maxRetries', options.maxRetries, 3, 0, 100),
-        silentClose,
-        keepDelivered: options.keepDelivered === true,
-      },
+      this.settings.policy,
       {
         failed: (event) => {
           onFailed?.(event);
@@ -205,7 +157,7 @@ export class Sender extends EventEmitter<SenderEvents> {
   private pump(): void {
     this.pumpScheduled = false;
     const now = Date.now();
-    const limit = this.checkpointEvery > 0 ? this.checkpointEvery : Infinity;
+    const limit = this.settings.checkpointEvery > 0 ? this.settings.checkpointEvery : Infinity;
     for (const connection of this.active) {
       if (this.doubt.count > 0 && connection.acceptsMore && isFresh(connection)) this.settleDoubt(connection);
       while (this.queue.count > 0 && connection.acceptsMore && connection.written + connection.queued < limit) {
@@ -213,7 +165,7 @@ export class Sender extends EventEmitter<SenderEvents> {
       }
       connection.flush();
       // Checkpoint (to within a chunk): prove what this connection wrote; a fresh one takes over.
-      if ((connection.written + connection.queued >= limit || this.aged(connection, now)) && !connection.probing) connection.probe(this.probeTimeoutMs);
+      if ((connection.written + connection.queued >= limit || this.aged(connection, now)) && !connection.probing) connection.probe(this.settings.probeTimeoutMs);
     }
     this.watchAge();
     this.ensureConnections();
@@ -223,19 +175,19 @@ export class Sender extends EventEmitter<SenderEvents> {
   }
 
   private aged(connection: Connection, now: number): boolean {
-    return connection.firstWriteAt !== undefined && now - connection.firstWriteAt >= this.checkpointAgeMs;
+    return connection.firstWriteAt !== undefined && now - connection.firstWriteAt >= this.settings.checkpointAgeMs;
   }
 
   /** While a connection holds unproven frames, looks again when the oldest may come of age (idle connections included). */
   private watchAge(): void {
-    if (this.ageTimer !== undefined || !Number.isFinite(this.checkpointAgeMs)) return;
+    if (this.ageTimer !== undefined || !Number.isFinite(this.settings.checkpointAgeMs)) return;
     let oldest = Infinity;
     for (const connection of this.active) if (!connection.probing && connection.firstWriteAt !== undefined) oldest = Math.min(oldest, connection.firstWriteAt);
     if (oldest === Infinity) return;
     this.ageTimer = setTimeout(() => {
       this.ageTimer = undefined;
       this.schedulePump();
-    }, Math.max(0, oldest + this.checkpointAgeMs - Date.now()));
+    }, Math.max(0, oldest + this.settings.checkpointAgeMs - Date.now()));
     this.ageTimer.unref();
   }
 
@@ -243,12 +195,12 @@ export class Sender extends EventEmitter<SenderEvents> {
   private settleDoubt(connection: Connection): void {
     while (this.doubt.count > 0 && connection.queued < SETTLE_BATCH) connection.enqueue(this.doubt.shift() as FrameChunk);
     connection.flush();
-    connection.probe(this.probeTimeoutMs);
+    connection.probe(this.settings.probeTimeoutMs);
   }
 
   private ensureConnections(): void {
     if (this.gaveUp || this.backoffTimer !== undefined || this.queue.count + this.doubt.count === 0) return;
-    const delay = this.failures === 0 ? 0 : Math.min(this.backoffMaxMs, this.backoffInitialMs * 2 ** (this.failures - 1));
+    const delay = this.failures === 0 ? 0 : Math.min(this.settings.backoffMaxMs, this.settings.backoffInitialMs * 2 ** (this.failures - 1));
     if (delay > 0) {
       this.backoffTimer = setTimeout(() => {
         this.backoffTimer = undefined;
@@ -260,8 +212,8 @@ export class Sender extends EventEmitter<SenderEvents> {
   }
 
   private openMissing(): void {
-    while (!this.gaveUp && ((this.accepting() < this.poolSize && this.queue.count > 0) || (this.doubt.count > 0 && !this.hasFresh()))) {
-      const connection = new Connection(this.address, this.credentials, {}, this.connectionOptions, this.hooks);
+    while (!this.gaveUp && ((this.accepting() < this.settings.poolSize && this.queue.count > 0) || (this.doubt.count > 0 && !this.hasFresh()))) {
+      const connection = new Connection(this.settings.address, this.settings.credentials, {}, this.settings.connectionOptions, this.hooks);
       this.ledger.connections += 1;
       this.numbers.set(connection, this.ledger.connections);
       this.active.add(connection);
@@ -302,7 +254,7 @@ export class Sender extends EventEmitter<SenderEvents> {
     }
     const { error } = connection;
     this.emit('disconnect', { connection: this.numbers.get(connection) as number, cause: settlement.cause, ...(error ? { error } : {}) });
-    if (this.failures > this.reconnectLimit) this.giveUp();
+    if (this.failures > this.settings.reconnectLimit) this.giveUp();
     this.schedulePump();
   }
 
@@ -321,7 +273,7 @@ export class Sender extends EventEmitter<SenderEvents> {
   private giveUp(): void {
     this.gaveUp = new ApnsClientError(
       'APNS_ERR_RECONNECT_LIMIT',
-      `could not connect to ${this.address.host}:${this.address.port} after ${this.failures} attempts; check the address, the credentials and the gateway`,
+      `could not connect to ${this.settings.address.host}:${this.settings.address.port} after ${this.failures} attempts; check the address, the credentials and the gateway`,
     );
     this.ledger.abandon(this.doubt, 'connect-failed');
     this.ledger.abandon(this.queue, 'connect-failed');
@@ -341,7 +293,7 @@ export class Sender extends EventEmitter<SenderEvents> {
     if (this.queue.count > 0) return;
     for (const connection of this.active) {
       // A fresh connection is kept for the doubtful frames still waiting.
-      if (connection.queued === 0 && !(this.doubt.count > 0 && isFresh(connection))) connection.probe(this.probeTimeoutMs);
+      if (connection.queued === 0 && !(this.doubt.count > 0 && isFresh(connection))) connection.probe(this.settings.probeTimeoutMs);
     }
   }
 
