@@ -241,7 +241,8 @@ cli('a 10 MB line in a tokens file is cut in the --json report', async () => {
   const [failure] = jsonLines(result.stdout);
   assert.is(failure!.name, 'malformed-token');
   assert.is(failure!.line, 2);
-  assert.match(String(failure!.token), `... (${10 * 1024 * 1024} characters)`);
+  assert.ok(String(failure!.token).length <= 200, 'the line is cut');
+  assert.match(String(failure!.token), /^z+\.\.\./);
 });
 
 cli('a .p12 with its passphrase from APNS_PASSPHRASE sends', async () => {
