@@ -44,30 +44,60 @@ function rejectionJson(rejection: RejectedNotification): object {
   return { ...rejection, token: rejection.token ?? null, id: rejection.id ?? null, format: rejection.format ?? null };
 }
 
+/** Bytes of request bodies held at once, over all connections: a few bodies at the limit. */
+const BODIES_IN_FLIGHT = 4;
+
+/** Bytes of request bodies held at once by one control API, so that many uploads together stay bounded. */
+class BodyBudget {
+  private held = 0;
+
+  constructor(readonly limit: number) {}
+
+  take(bytes: number): boolean {
+    if (this.held + bytes > this.limit) return false;
+    this.held += bytes;
+    return true;
+  }
+
+  give(bytes: number): void {
+    this.held -= bytes;
+  }
+}
+
 /**
- * The JSON body, read up to `limit` bytes: a larger Content-Length is refused unread, and a body
- * that grows past the limit stops being read at the limit (memory stays bounded).
+ * The JSON body, kept up to `limit` bytes (and while the budget of all bodies held at once
+ * allows). A larger body, by its Content-Length or as it streams, is read to its end into nothing
+ * and then answered 413 (503 when the budget ran out), so that the client reads the answer instead
+ * of a reset mid-upload; the server's request timeout bounds how long that may take.
  */
-function readBody(request: IncomingMessage, limit: number): Promise<unknown> {
-  const tooLarge = (): HttpError => new HttpError(413, 'APNS_ERR_BODY_TOO_LARGE', `request body over the limit of ${limit} bytes (maxBodyBytes); send it in parts`);
-  const declared = Number(request.headers['content-length'] ?? 0);
-  if (declared > limit) return Promise.reject(tooLarge());
+function readBody(request: IncomingMessage, limit: number, budget: BodyBudget): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let refusal: HttpError | undefined =
+      Number(request.headers['content-length'] ?? 0) > limit ? tooLarge(limit) : undefined;
+    const release = (): void => {
+      budget.give(size);
+      size = 0;
+      chunks.length = 0;
+    };
     request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        request.pause();
-        request.removeAllListeners('data');
-        reject(tooLarge());
+      if (refusal) return;
+      if (size + chunk.length > limit) refusal = tooLarge(limit);
+      else if (!budget.take(chunk.length)) refusal = new HttpError(503, 'APNS_ERR_BUSY', `other request bodies hold ${budget.limit} bytes already; retry in a moment`);
+      else {
+        size += chunk.length;
+        chunks.push(chunk);
         return;
       }
-      chunks.push(chunk);
+      release();
     });
+    request.on('close', release);
     request.on('error', reject);
     request.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
+      const text = refusal ? '' : Buffer.concat(chunks).toString('utf8');
+      release();
+      if (refusal) return reject(refusal);
       try {
         resolve(text.trim() === '' ? undefined : parseShallowJson(text, 'the request body'));
       } catch (error) {
@@ -76,6 +106,10 @@ function readBody(request: IncomingMessage, limit: number): Promise<unknown> {
       }
     });
   });
+}
+
+function tooLarge(limit: number): HttpError {
+  return new HttpError(413, 'APNS_ERR_BODY_TOO_LARGE', `request body over the limit of ${limit} bytes (maxBodyBytes); send it in parts`);
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {
@@ -92,7 +126,7 @@ function numberParam(url: URL, name: string): number | undefined {
   return value;
 }
 
-async function route(mock: MockServer, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function route(mock: MockServer, budget: BodyBudget, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const path = url.pathname.replace(/\/+$/, '') || '/';
   const method = request.method ?? 'GET';
@@ -115,7 +149,7 @@ async function route(mock: MockServer, request: IncomingMessage, response: Serve
     case 'GET /faults':
       return send(response, 200, mock.faults.list());
     case 'POST /faults': {
-      const body = await readBody(request, mock.options.maxBodyBytes);
+      const body = await readBody(request, mock.options.maxBodyBytes, budget);
       const faults = (Array.isArray(body) ? body : [body]) as Fault[];
       // Check them all before adding any, so a bad one leaves nothing half-added.
       const ids = mock.faults.addAll(faults);
@@ -127,14 +161,14 @@ async function route(mock: MockServer, request: IncomingMessage, response: Serve
     case 'GET /feedback':
       return send(response, 200, mock.pendingFeedback(url.searchParams.get('topic') ?? undefined));
     case 'POST /feedback': {
-      const body = await readBody(request, mock.options.maxBodyBytes);
+      const body = await readBody(request, mock.options.maxBodyBytes, budget);
       const topic = url.searchParams.get('topic') ?? undefined;
       mock.addFeedback(body as FeedbackTupleInput[], { topic });
       return send(response, 201, { queued: mock.pendingFeedback(topic).length });
     }
     case 'POST /feedback/options': {
       // An empty body changes nothing; a JSON null is refused like any other non-object.
-      const body = await readBody(request, mock.options.maxBodyBytes);
+      const body = await readBody(request, mock.options.maxBodyBytes, budget);
       mock.configureFeedback((body === undefined ? {} : body) as FeedbackServiceOptions);
       return send(response, 200, mock.feedbackOptions);
     }
@@ -164,15 +198,13 @@ async function route(mock: MockServer, request: IncomingMessage, response: Serve
 }
 
 function sendError(response: ServerResponse, status: number, code: string, message: string): void {
-  // A refused body may still be arriving: answer, then close rather than read the rest.
-  if (status === 413) response.setHeader('connection', 'close');
   send(response, status, { error: { code, message } });
-  if (status === 413) response.once('finish', () => response.socket?.destroy());
 }
 
 /** The HTTP control API: lets tests in any language read and script the mock. */
 export function startControlApi(mock: MockServer, port: number, host: string): Promise<Server> {
   const { handshakeTimeoutMs, idleTimeoutMs, maxConnections } = mock.options;
+  const budget = new BodyBudget(BODIES_IN_FLIGHT * mock.options.maxBodyBytes);
   const server = createServer({ headersTimeout: handshakeTimeoutMs, requestTimeout: handshakeTimeoutMs, connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_MS, handshakeTimeoutMs) });
   new ConnectionLimiter(server, { maxConnections, handshakeTimeoutMs, idleTimeoutMs }, 'request', (event) => mock.onLimit('control', event));
   let guard: ReturnType<typeof controlGuard> | undefined;
@@ -182,7 +214,7 @@ export function startControlApi(mock: MockServer, port: number, host: string): P
       request.resume();
       return sendError(response, refusal.status, refusal.code, refusal.message);
     }
-    route(mock, request, response).catch((error: unknown) => {
+    route(mock, budget, request, response).catch((error: unknown) => {
       if (error instanceof HttpError) return sendError(response, error.status, error.code, error.message);
       if (isMockServerError(error)) return sendError(response, 400, error.code, error.message);
       sendError(response, 500, 'APNS_ERR_INTERNAL', (error as Error).message);

@@ -2,7 +2,6 @@
 // bodies meant to exhaust memory or the stack; script files likewise.
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { connect as connectTcp } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -112,20 +111,54 @@ test('a body over maxBodyBytes gets 413 naming the limit: declared, or streamed 
   assert.is(mock.pendingFeedback().length, 0);
 });
 
-test('the default limit (16 MiB) refuses a 60 MB body from its length, before reading it', async () => {
-  const port = guarded.control!.port;
-  const answer = await new Promise<string>((resolve, reject) => {
-    const socket = connectTcp({ host: '127.0.0.1', port }, () => {
-      // Headers only: the server must answer without waiting for the 60 MB.
-      socket.write(`POST /feedback HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${60 * 1024 * 1024}\r\n\r\n[`);
-    });
-    let text = '';
-    socket.on('data', (chunk) => (text += chunk.toString('latin1')));
-    socket.on('close', () => resolve(text));
-    socket.on('error', reject);
+test('bodies held at once share a budget of four limits: the fifth large upload gets 503', async () => {
+  const port = mock.control!.port;
+  const open = Array.from({ length: 4 }, () => {
+    const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/feedback', headers: { ...JSON_TYPE, host: `127.0.0.1:${port}` }, agent: false });
+    req.on('error', () => undefined);
+    req.write(' '.repeat(4000));
+    return req;
   });
-  assert.match(answer, /^HTTP\/1\.1 413/);
-  assert.match(answer, `limit of ${16 * 1024 * 1024} bytes`);
+  await new Promise((resolve) => setTimeout(resolve, 100)); // let the four arrive (not an assertion on time)
+  const fifth = await call(mock, 'POST', '/feedback', { ...JSON_TYPE, 'transfer-encoding': 'chunked' }, ' '.repeat(4000));
+  assert.is(fifth.status, 503);
+  assert.is(fifth.json.error?.code, 'APNS_ERR_BUSY');
+  for (const req of open) req.destroy();
+  const small = await call(mock, 'POST', '/feedback', JSON_TYPE, '[]');
+  assert.is(small.status, 201, 'the budget is given back when the uploads end');
+});
+
+test('the default limit (16 MiB): a 60 MB upload is read into nothing and answered 413, not reset', async () => {
+  const port = guarded.control!.port;
+  const mib = Buffer.alloc(1024 * 1024, 0x20);
+  const answers = await Promise.all(
+    [true, false].map(
+      (declared) =>
+        new Promise<{ status: number; text: string }>((resolve, reject) => {
+          const headers = { ...JSON_TYPE, host: `127.0.0.1:${port}`, authorization: `Bearer ${TOKEN}`, ...(declared ? { 'content-length': 60 * mib.length } : {}) };
+          const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/feedback', headers, agent: false }, (response) => {
+            let text = '';
+            response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+            response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+          });
+          req.on('error', reject);
+          let sent = 0;
+          const pump = (): void => {
+            while (sent < 60) {
+              sent += 1;
+              if (!req.write(mib)) return void req.once('drain', pump);
+            }
+            req.end();
+          };
+          pump();
+        }),
+    ),
+  );
+  for (const answer of answers) {
+    assert.is(answer.status, 413);
+    assert.match(answer.text, `limit of ${16 * 1024 * 1024} bytes`);
+  }
+  assert.is(guarded.pendingFeedback().length, 0);
 });
 
 test('JSON nested 100,000 deep is a 400, not a stack overflow; so is a nested script', async () => {
