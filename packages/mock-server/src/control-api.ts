@@ -13,6 +13,8 @@ import type { MockServer } from './server.js';
 
 /** How often Node checks the header and request timeouts of open HTTP connections, at most. */
 const TIMEOUT_CHECK_MS = 1000;
+/** ... and at least this long apart, however small the timeout. */
+const MIN_TIMEOUT_CHECK_MS = 50;
 
 /** `GET /certs/<name>`: each name (with or without its file extension) and its content type. */
 const CERT_ROUTES: ReadonlyMap<string, CertFileName> = new Map(
@@ -205,7 +207,7 @@ function sendError(response: ServerResponse, status: number, code: string, messa
 export function startControlApi(mock: MockServer, port: number, host: string): Promise<Server> {
   const { handshakeTimeoutMs, idleTimeoutMs, maxConnections } = mock.options;
   const budget = new BodyBudget(BODIES_IN_FLIGHT * mock.options.maxBodyBytes);
-  const server = createServer({ headersTimeout: handshakeTimeoutMs, requestTimeout: handshakeTimeoutMs, connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_MS, handshakeTimeoutMs) });
+  const server = createServer({ headersTimeout: handshakeTimeoutMs, requestTimeout: handshakeTimeoutMs, connectionsCheckingInterval: Math.max(MIN_TIMEOUT_CHECK_MS, Math.min(TIMEOUT_CHECK_MS, handshakeTimeoutMs)) });
   new ConnectionLimiter(server, { maxConnections, handshakeTimeoutMs, idleTimeoutMs }, 'request', (event) => mock.onLimit('control', event));
   let guard: ReturnType<typeof controlGuard> | undefined;
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
