@@ -1,4 +1,4 @@
-import { encodeNotification, Message, NotificationDecoder } from '@apnskit/codec';
+import { encodeNotification, NotificationDecoder, Message } from '@apnskit/codec';
 
 const message = new Message().to('740f4707bebcf74f9b7c25d48e3358945f6aa01da5ddb387462c7eaf61bb78ad')
   .withLocKey('GAME_PLAY_REQUEST_FORMAT')

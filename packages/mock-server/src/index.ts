@@ -5,6 +5,8 @@ export type {
   DisconnectEvent,
   FaultControls,
   FeedbackEvent,
+  LimitClosedEvent,
+  Listener,
   MockServerEvents,
   MockServerStats,
   RefusedEvent,

@@ -1,6 +1,7 @@
 import { PayloadLimit, type FeedbackTupleInput } from '@apnskit/codec';
 import type { ApnsEnvironment } from '@apnskit/tls';
 import { MockServerError } from './errors.js';
+import { DEFAULT_LISTENER_LIMITS } from './listener-limits.js';
 import type { FeedbackServiceOptions } from './feedback-service.js';
 import type { Fault } from './fault-types.js';
 import type { MockScript } from './script.js';
@@ -35,8 +36,19 @@ export interface MockServerOptions {
   readonly closeGraceMs?: number;
   /** A connection idle for this long with half a notification buffered is closed. Default 10000 ms. */
   readonly partialFrameTimeoutMs?: number;
-  /** Most simultaneous connections per service; more are refused. Default 1024. */
+  /**
+   * Most simultaneous connections per listener (gateway, feedback, control API). At the cap a new
+   * connection evicts the oldest one still in its TLS handshake, else it is refused. Default 256.
+   */
   readonly maxConnections?: number;
+  /** A connection that has not completed its TLS handshake (or sent its HTTP request headers) in this long is closed. Default 10000 ms. */
+  readonly handshakeTimeoutMs?: number;
+  /** A connection with no bytes either way for this long is closed. Default 300000 ms. */
+  readonly idleTimeoutMs?: number;
+  /** Control API: requests must carry `Authorization: Bearer <token>`. Default: no token needed. */
+  readonly controlToken?: string;
+  /** Control API: largest request body, in bytes; larger ones get 413. Default 16 MiB. */
+  readonly maxBodyBytes?: number;
   /** Feedback service behaviour. */
   readonly feedback?: FeedbackServiceOptions;
   /** Faults scripted from the start. */
@@ -47,10 +59,21 @@ export interface MockServerOptions {
   readonly script?: string | MockScript;
 }
 
-export type ResolvedOptions = Required<Omit<MockServerOptions, 'controlPort' | 'certsDir' | 'faults' | 'feedbackTuples' | 'feedback' | 'script'>> &
-  Pick<MockServerOptions, 'controlPort' | 'certsDir' | 'faults' | 'feedbackTuples' | 'feedback' | 'script'>;
+type OptionalOptions = 'controlPort' | 'certsDir' | 'faults' | 'feedbackTuples' | 'feedback' | 'script' | 'controlToken';
+export type ResolvedOptions = Required<Omit<MockServerOptions, OptionalOptions>> & Pick<MockServerOptions, OptionalOptions>;
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+/** Control API body limit: about 150,000 feedback tuples; send bigger lists in several requests. */
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+const MAX_BODY_BYTES_LIMIT = 1024 * 1024 * 1024;
+/** A bearer token is sent in a header: visible ASCII, and long enough not to be guessed. */
+const TOKEN_PATTERN = /^[\x21-\x7e]{16,512}$/;
+
+function checkToken(token: string | undefined): string | undefined {
+  if (token === undefined) return undefined;
+  if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) throw bad('controlToken must be 16 to 512 visible ASCII characters (no spaces)');
+  return token;
+}
 
 function bad(message: string): MockServerError {
   return new MockServerError('APNS_ERR_INVALID_OPTION', message);
@@ -81,6 +104,10 @@ export function resolveOptions(options: MockServerOptions): ResolvedOptions {
     enforceEnvironment: options.enforceEnvironment ?? false,
     closeGraceMs: integer('closeGraceMs', options.closeGraceMs ?? 1000, 0, 600_000),
     partialFrameTimeoutMs: integer('partialFrameTimeoutMs', options.partialFrameTimeoutMs ?? 10_000, 1, 3_600_000),
-    maxConnections: integer('maxConnections', options.maxConnections ?? 1024, 1, 1_000_000),
+    maxConnections: integer('maxConnections', options.maxConnections ?? DEFAULT_LISTENER_LIMITS.maxConnections, 1, 100_000),
+    handshakeTimeoutMs: integer('handshakeTimeoutMs', options.handshakeTimeoutMs ?? DEFAULT_LISTENER_LIMITS.handshakeTimeoutMs, 1, 3_600_000),
+    idleTimeoutMs: integer('idleTimeoutMs', options.idleTimeoutMs ?? DEFAULT_LISTENER_LIMITS.idleTimeoutMs, 1, 86_400_000),
+    maxBodyBytes: integer('maxBodyBytes', options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, 1, MAX_BODY_BYTES_LIMIT),
+    controlToken: checkToken(options.controlToken),
   };
 }

@@ -3,6 +3,8 @@ import type { Fault, FaultState } from './fault-types.js';
 import type { RejectedNotification } from './recorder.js';
 
 export type Service = 'gateway' | 'feedback';
+/** Every listener of the mock, for limit events. */
+export type Listener = Service | 'control';
 
 /** Counters since start or the last `reset()`. */
 export interface MockServerStats extends GatewayCounters {
@@ -19,6 +21,8 @@ export interface MockServerStats extends GatewayCounters {
   tlsErrors: number;
   feedbackConnections: number;
   feedbackTuplesSent: number;
+  /** Connections a listener limit closed: evicted in their handshake, handshake or idle timeout. */
+  limitClosed: number;
   feedbackQueued: number;
 }
 
@@ -38,11 +42,22 @@ export interface RefusedEvent {
   readonly service: Service;
   readonly remote: string;
   readonly reason: 'refuse-connections' | 'drop-connections' | 'wrong-environment' | 'too-many-connections';
+  /** For too-many-connections: the limit that applied, e.g. "maxConnections 256". */
+  readonly limit?: string;
+}
+/** A connection a listener limit closed: over the cap (evicted in its handshake), handshake or idle timeout. */
+export interface LimitClosedEvent {
+  readonly service: Listener;
+  readonly remote: string;
+  readonly reason: 'evicted' | 'handshake-timeout' | 'idle-timeout' | 'too-many-connections';
+  readonly limit: string;
 }
 export interface TlsErrorEvent {
   readonly service: Service;
   readonly code: string | undefined;
   readonly message: string;
+  /** Why the handshake failed, as the server saw it (e.g. the client certificate's verify error). */
+  readonly reason: string;
 }
 export interface FeedbackEvent {
   readonly connection: number;
@@ -56,6 +71,7 @@ export interface MockServerEvents {
   rejection: [RejectedNotification];
   refused: [RefusedEvent];
   'tls-error': [TlsErrorEvent];
+  limit: [LimitClosedEvent];
   feedback: [FeedbackEvent];
 }
 
