@@ -10,6 +10,7 @@ const EXPECTED: Readonly<Record<string, readonly string[]>> = {
     'encodeFeedbackTuple', 'encodeNotification', 'encodeNotificationInto', 'encodedLength', 'formatToken', 'isApnsCodecError',
     'isValidToken', 'parseToken', 'statusInfo', 'statusName',
   ],
+  '@apnskit/tls': ['ApnsTlsError', 'PUSH_OIDS', 'describeConnectionFailure', 'extensionOids', 'formatAddress', 'isApnsTlsError', 'parseAddress', 'resolveCredentials', 'summarizeCertificate'],
   '@apnskit/client': ['ApnsClientError', 'DEFAULT_WINDOW', 'GATEWAY_PORT', 'Sender', 'createConnection', 'createSender', 'gatewayAddress', 'isApnsClientError', 'send'],
   '@apnskit/feedback': ['ApnsFeedbackError', 'FEEDBACK_PORT', 'feedback', 'feedbackAddress', 'isApnsFeedbackError', 'pollFeedback', 'readFeedback'],
   '@apnskit/mock-server': ['DEFAULT_P12_PASSPHRASE', 'MockServer', 'MockServerError', 'createMockServer', 'isMockServerError', 'loadCertificates', 'seededRandom'],
@@ -30,6 +31,11 @@ test('no package root exports a name another root exports (importing two never c
       owners.set(name, specifier);
     }
   }
+});
+
+test('@apnskit/tls/cli holds the command-line support the root leaves out', async () => {
+  const cli = (await import('@apnskit/tls/cli')) as Record<string, unknown>;
+  for (const name of ['parseCommonFlags', 'UsageError', 'formatHelp', 'secretsOf', 'exitCodeFor', 'formatCliError']) assert.ok(name in cli, name);
 });
 
 test('@apnskit/codec/wire holds the layout the root leaves out', async () => {

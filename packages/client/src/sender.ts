@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
-import * as codecModule from '@apnskit/codec';
-import type { Notification, NotificationFormat } from '@apnskit/codec';
+import { Message, PayloadLimit, type Notification, type NotificationFormat } from '@apnskit/codec';
 import type { ResolvedCredentials } from '@apnskit/tls';
 import type { Address } from './address.js';
 import { toAddress } from './connection-api.js';
@@ -13,11 +12,6 @@ import { Ledger } from './sender-ledger.js';
 import type { SenderEvents, SenderOptions, SenderReport } from './sender-types.js';
 import type { Settlement } from './settlement.js';
 import { credentialsFrom } from './socket.js';
-
-// Module-local copies: imported bindings are live cells that the compiler reloads and checks on
-// every use; these are constants it folds (it matters in the per-frame loops).
-const { Message, PayloadLimit } = codecModule;
-type Message = codecModule.Message;
 
 const RESOLVED: Promise<void> = Promise.resolve();
 /** A connection open this long before it ended without an answer still counts as a success. */

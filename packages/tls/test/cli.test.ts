@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { ApnsTlsError } from '../src/index.js';
 import {
-  ApnsTlsError,
   CREDENTIAL_HELP_ROWS,
   addressHelpRows,
   exitCodeFor,
@@ -13,7 +13,7 @@ import {
   UsageError,
   type ParsedCommandLine,
   type ParseCommandLineOptions,
-} from '../src/index.js';
+} from '../src/cli-support.js';
 import { thrown } from './helpers.js';
 
 const SERVICE: ParseCommandLineOptions['service'] = {

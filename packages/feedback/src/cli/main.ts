@@ -1,15 +1,6 @@
 import type { Writable } from 'node:stream';
-import {
-  addressHelpRows,
-  CREDENTIAL_HELP_ROWS,
-  exitCodeFor,
-  formatAddress,
-  formatCliError,
-  formatHelp,
-  integerFlag,
-  parseCommonFlags,
-  secretsOf,
-} from '@apnskit/tls';
+import { formatAddress } from '@apnskit/tls';
+import { addressHelpRows, CREDENTIAL_HELP_ROWS, exitCodeFor, formatCliError, formatHelp, integerFlag, parseCommonFlags, secretsOf } from '@apnskit/tls/cli';
 import { FEEDBACK_PORT, feedbackAddress } from '../addresses.js';
 import { feedback, DEFAULT_IDLE_TIMEOUT_MS, type FeedbackEntry } from '../reader.js';
 
