@@ -40,7 +40,7 @@ test('@apnskit/tls/cli holds the command-line support the root leaves out', asyn
 
 test('@apnskit/codec/wire holds the layout the root leaves out', async () => {
   const wire = (await import('@apnskit/codec/wire')) as Record<string, unknown>;
-  for (const name of ['Command', 'ItemId', 'FRAME_HEADER_LENGTH', 'MAX_U32', 'STATUS_TABLE', 'toWireNotification', 'writeWire', 'wireLength', 'encodeProbeFrame', 'minFrameLength', 'identifierOffset', 'describeFrame']) {
+  for (const name of ['Command', 'ItemId', 'FRAME_HEADER_LENGTH', 'MAX_U32', 'STATUS_TABLE', 'toWireNotification', 'writeWire', 'wireLength', 'encodeProbeFrame', 'minFrameLength', 'identifierOffset', 'formatOf', 'describeFrame']) {
     assert.ok(name in wire, name);
   }
 });
