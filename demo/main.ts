@@ -61,12 +61,12 @@ try {
 
   heading(`2. The managed sender: ${count(total)} notifications, nothing lost`);
   const tokens = demoTokens(total);
-  const { report } = await senderAct(mock, gateway, tls, { tokens, connections });
+  const { report, possiblyDuplicated } = await senderAct(mock, gateway, tls, { tokens, connections });
 
   heading('3. The feedback service: tokens whose app is gone');
   const gone = await feedbackAct(feedbackAddress, tls);
 
-  const ledger = checkLedger(mock, tokens, report);
+  const ledger = checkLedger(mock, tokens, report, possiblyDuplicated);
   const failedByStatus = new Map<string, number>();
   for (const { name } of report.failed) failedByStatus.set(name, (failedByStatus.get(name) ?? 0) + 1);
   const failedText = [...failedByStatus].map(([name, failed]) => `${name} ${failed}`).join(', ');
@@ -88,6 +88,7 @@ try {
     step('ledger', `closed: every notification delivered, failed with a status, or reported unconfirmed; ${ledger.lost} lost`);
   } else {
     step('ledger', `NOT closed: ${ledger.lost} lost, ${ledger.duplicates} duplicates (${report.possiblyDuplicated} reported possible)`);
+    for (const problem of ledger.problems) step('ledger', problem);
     process.exitCode = 1;
   }
 } finally {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // apns-send: send notifications through the binary gateway and report each outcome (see --help).
-import { exitCodeFor, formatCliError, resolveCredentials, secretsOf } from '@apnskit/tls';
+import { resolveCredentials } from '@apnskit/tls';
+import { exitCodeFor, formatCliError, secretsOf } from '@apnskit/tls/cli';
 import { HELP } from './help.js';
 import { parseSendCommand } from './options.js';
 import { runSend, type RunControl } from './run.js';

@@ -1,5 +1,5 @@
 // apns-send --help
-import { addressHelpRows, CREDENTIAL_HELP_ROWS, formatHelp } from '@apnskit/tls';
+import { addressHelpRows, CREDENTIAL_HELP_ROWS, formatHelp } from '@apnskit/tls/cli';
 
 export const HELP = formatHelp({
   summary: "apns-send: send push notifications through Apple's binary gateway (or a mock of it), and report what was delivered.",

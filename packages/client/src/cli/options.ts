@@ -2,7 +2,8 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { isValidToken, parseToken, type NotificationFormat } from '@apnskit/codec';
-import { integerFlag, parseCommonFlags, shownValue, UsageError, type Address, type ApnsTlsOptions } from '@apnskit/tls';
+import type { Address, ApnsTlsOptions } from '@apnskit/tls';
+import { integerFlag, parseCommonFlags, shownValue, UsageError } from '@apnskit/tls/cli';
 import { GATEWAY_PORT, gatewayAddress } from '../address.js';
 import { buildPayload } from './payload.js';
 

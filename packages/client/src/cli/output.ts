@@ -1,5 +1,5 @@
 // What apns-send prints: JSON lines (--json), or a progress bar on a terminal and a readable summary.
-import { shownValue } from '@apnskit/tls';
+import { shownValue } from '@apnskit/tls/cli';
 
 /** One notification that did not get through. `status` is null for lines that were never sent. */
 export interface FailureRecord {

@@ -1,7 +1,7 @@
 // The one payload apns-send sends to every token: from --alert/--badge/--sound or --payload JSON.
 import { isApnsCodecError } from '@apnskit/codec';
 import { toWireNotification } from '@apnskit/codec/wire';
-import { UsageError } from '@apnskit/tls';
+import { UsageError } from '@apnskit/tls/cli';
 
 export interface PayloadFlags {
   readonly alert?: string;
