@@ -1,8 +1,12 @@
 import { NotificationDecoder, type DecodedNotification, type NotificationFormat } from '@apnskit/codec';
+import { decodeH2Record, type RecordedH2Notification } from './http2/record.js';
 import { ReceivedBytes } from './received-bytes.js';
 
-/** An accepted notification, as tests read it. */
-export interface RecordedNotification {
+/** An accepted notification of either protocol: `format` tells them apart. */
+export type RecordedNotification = RecordedBinaryNotification | RecordedH2Notification;
+
+/** An accepted binary-protocol notification, as tests read it. */
+export interface RecordedBinaryNotification {
   /** Lowercase hex. */
   readonly token: string;
   /** The payload parsed as JSON, or null when it is not valid JSON. */
@@ -30,7 +34,7 @@ export interface RejectedNotification {
   readonly status: number;
   /** Whether an error response was written (not for command 0, or a close/reset fault). */
   readonly answered: boolean;
-  readonly format: NotificationFormat | undefined;
+  readonly format: NotificationFormat | 'h2' | undefined;
   readonly connection: number;
   readonly reason: string;
   readonly receivedAt: number;
@@ -47,6 +51,8 @@ class Runs {
   count = new Uint32Array(INITIAL_RUNS);
   connection = new Uint32Array(INITIAL_RUNS);
   receivedAt = new Float64Array(INITIAL_RUNS);
+  /** 1 for an HTTP/2 record (one push), 0 for a run of binary packets. */
+  h2 = new Uint8Array(INITIAL_RUNS);
 
   add(slab: number, offset: number, byteLength: number, firstRow: number, count: number, connection: number, receivedAt: number): void {
     if (this.length === this.slab.length) this.grow();
@@ -58,6 +64,7 @@ class Runs {
     this.count[run] = count;
     this.connection[run] = connection;
     this.receivedAt[run] = receivedAt;
+    this.h2[run] = 0;
   }
 
   /** The run holding `row` (binary search: runs are in row order). */
@@ -73,7 +80,7 @@ class Runs {
   }
 
   private grow(): void {
-    const grown = <T extends Uint32Array | Float64Array>(column: T): T => {
+    const grown = <T extends Uint32Array | Float64Array | Uint8Array>(column: T): T => {
       const next = new (column.constructor as new (length: number) => T)(column.length * 2);
       next.set(column);
       return next;
@@ -85,6 +92,7 @@ class Runs {
     this.count = grown(this.count);
     this.connection = grown(this.connection);
     this.receivedAt = grown(this.receivedAt);
+    this.h2 = grown(this.h2);
   }
 }
 
@@ -115,6 +123,14 @@ export class NotificationRecorder {
     this.bytes.keep(source, start, end);
     this.runs.add(this.bytes.lastSlab, this.bytes.lastOffset, end - start, this.rows, count, connection, receivedAt);
     this.rows += count;
+  }
+
+  /** Records one accepted HTTP/2 push, encoded by `encodeH2Record`. */
+  recordH2(record: Buffer, connection: number, receivedAt: number): void {
+    this.bytes.keep(record, 0, record.length);
+    this.runs.add(this.bytes.lastSlab, this.bytes.lastOffset, record.length, this.rows, 1, connection, receivedAt);
+    this.runs.h2[this.runs.length - 1] = 1;
+    this.rows += 1;
   }
 
   /** Every accepted notification in arrival order (a fresh array; views are made once). */
@@ -156,6 +172,7 @@ export class NotificationRecorder {
     const bytes = this.bytes.bytes(runs.slab[run]!, runs.offset[run]!, runs.byteLength[run]!);
     const connection = runs.connection[run]!;
     const receivedAt = runs.receivedAt[run]!;
+    if (runs.h2[run] === 1) return [decodeH2Record(bytes, connection, receivedAt)];
     return new NotificationDecoder({ payloadLimit: this.payloadLimit }).push(bytes).map((result) => {
       // These bytes were accepted when they arrived, and the same rules judge them now.
       if (result.kind === 'error') throw new Error(`recorded bytes no longer decode: ${result.reason}`);
@@ -164,7 +181,7 @@ export class NotificationRecorder {
   }
 }
 
-function recordedView(notification: DecodedNotification, connection: number, receivedAt: number): RecordedNotification {
+function recordedView(notification: DecodedNotification, connection: number, receivedAt: number): RecordedBinaryNotification {
   return Object.freeze({
     token: notification.tokenHex(),
     payload: parsePayload(notification.payloadText()),

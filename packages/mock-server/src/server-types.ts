@@ -1,8 +1,9 @@
 import type { ConnectionEnd, GatewayCounters } from './gateway-connection.js';
 import type { Fault, FaultState } from './fault-types.js';
 import type { RejectedNotification } from './recorder.js';
+import type { Http2Stats } from './http2/service.js';
 
-export type Service = 'gateway' | 'feedback';
+export type Service = 'gateway' | 'feedback' | 'http2';
 
 /** Counters since start or the last `reset()`. */
 export interface MockServerStats extends GatewayCounters {
@@ -20,6 +21,8 @@ export interface MockServerStats extends GatewayCounters {
   feedbackConnections: number;
   feedbackTuplesSent: number;
   feedbackQueued: number;
+  /** The HTTP/2 service's counters (its accepted and rejected pushes are also in `accepted` and `rejected`). */
+  http2: Http2Stats;
 }
 
 export interface ConnectionEvent {
