@@ -83,6 +83,8 @@ function readBody(stream: ServerHttp2Stream, limit: number, done: (payload: Buff
     }
   });
   stream.on('end', finish);
+  // An empty body that ended before these listeners came (after an async token check) emits no 'end' again.
+  if (stream.readableEnded) finish();
   // A stream the client reset or whose connection died is never answered.
   stream.on('close', () => {
     finished = true;
