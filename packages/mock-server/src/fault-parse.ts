@@ -71,7 +71,8 @@ export function parseFault(input: unknown): Fault {
   integerField(record, 'seed', 0, 0xffffffff, type);
   integerField(record, 'gapMs', 0, MAX_DELAY_MS, type);
   integerField(record, 'errorCode', 0, 0xffffffff, type);
-  integerField(record, 'lastStreamId', 0, 0x7fffffff, type);
+  // node:http2 sends the last processed stream's id in place of 0.
+  integerField(record, 'lastStreamId', 1, 0x7fffffff, type);
   // RST_STREAM codes of RFC 9113 (0 NO_ERROR to 13 HTTP_1_1_REQUIRED).
   integerField(record, 'code', 0, 13, type);
   if (record.reason !== undefined && (typeof record.reason !== 'string' || (type !== 'goaway-after' && !isKnownReason(record.reason)))) {

@@ -119,7 +119,8 @@ export interface RstStreamFault extends FaultBase {
 /**
  * HTTP/2: when the `n`th stream arrives, send GOAWAY (`errorCode`, default 0) with debug data
  * `{"reason":<reason>}` (none when `reason` is absent) and `lastStreamId` (default: that stream's
- * id). Streams above it are never processed; the connection is destroyed after the close grace.
+ * id; at least 1, since node:http2 cannot send 0). Streams above it are never processed; the
+ * connection is destroyed after the close grace.
  */
 export interface GoawayAfterFault extends FaultBase {
   readonly type: 'goaway-after';

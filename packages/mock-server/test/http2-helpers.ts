@@ -44,16 +44,18 @@ export interface H2Answer {
 export function send(session: ClientHttp2Session, headers: OutgoingHttpHeaders, body: string | Buffer = '{"aps":{"alert":"hi"}}'): Promise<H2Answer> {
   return new Promise((resolve, reject) => {
     const stream = session.request({ ':method': 'POST', ':path': `/3/device/${H2_TOKEN}`, ...headers });
-    let answerHeaders: Record<string, unknown> = {};
+    let answerHeaders: Record<string, unknown> | undefined;
     const chunks: Buffer[] = [];
     stream.on('response', (received) => {
       answerHeaders = received;
     });
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () =>
-      resolve({ status: Number(answerHeaders[':status']), apnsId: answerHeaders['apns-id'] as string | undefined, body: Buffer.concat(chunks).toString(), headers: answerHeaders }),
-    );
     stream.on('error', reject);
+    // A stream reset with CANCEL or NO_ERROR, or cut by the connection, closes with no error and no answer.
+    stream.on('close', () => {
+      if (!answerHeaders) return reject(Object.assign(new Error(`stream closed unanswered (rstCode ${stream.rstCode})`), { rstCode: stream.rstCode }));
+      resolve({ status: Number(answerHeaders[':status']), apnsId: answerHeaders['apns-id'] as string | undefined, body: Buffer.concat(chunks).toString(), headers: answerHeaders });
+    });
     stream.end(body);
   });
 }
