@@ -60,7 +60,7 @@ export class TokenVerifier {
     if (restricted !== undefined && restricted !== this.environment) return { ok: false, reason: this.wrongEnvironmentReason };
     let claims: Record<string, unknown>;
     try {
-      const { payload } = await compactVerify(token, entry.publicKey, { algorithms: ['ES256'] });
+      const { payload } = await compactVerify(withJoseSignature(token), entry.publicKey, { algorithms: ['ES256'] });
       claims = JSON.parse(Buffer.from(payload).toString('utf8')) as Record<string, unknown>;
     } catch {
       return invalid;
@@ -71,4 +71,43 @@ export class TokenVerifier {
     if (shape !== undefined || claims.iss !== entry.key.teamId) return invalid;
     return { ok: true, keyId: entry.key.keyId, teamId: entry.key.teamId, issuedAt: claims.iat as number };
   }
+}
+
+/** Bytes of an ES256 signature in JOSE form: R then S, 32 bytes each. */
+const JOSE_SIGNATURE_BYTES = 64;
+const COMPONENT_BYTES = 32;
+const DER_SEQUENCE = 0x30;
+const DER_INTEGER = 0x02;
+
+/**
+ * Apple's documented shell command signs with `openssl dgst -sign`, which writes the signature in
+ * DER (a SEQUENCE of two INTEGERs) rather than JOSE's R||S; since that command is documented to
+ * work, a DER signature is rewritten to R||S and then verified by jose like any other.
+ */
+export function withJoseSignature(token: string): string {
+  const lastDot = token.lastIndexOf('.');
+  if (lastDot < 0) return token;
+  const signature = Buffer.from(token.slice(lastDot + 1), 'base64url');
+  if (signature.length === JOSE_SIGNATURE_BYTES || signature[0] !== DER_SEQUENCE) return token;
+  const raw = derToJose(signature);
+  return raw ? `${token.slice(0, lastDot + 1)}${raw.toString('base64url')}` : token;
+}
+
+function derToJose(der: Buffer): Buffer | undefined {
+  // SEQUENCE (short length) { INTEGER r, INTEGER s }: each integer at most 33 bytes (a leading zero).
+  if (der.length < 8 || der[1] !== der.length - 2) return undefined;
+  const raw = Buffer.alloc(JOSE_SIGNATURE_BYTES);
+  let offset = 2;
+  for (let index = 0; index < 2; index++) {
+    if (der[offset] !== DER_INTEGER) return undefined;
+    const length = der[offset + 1]!;
+    const start = offset + 2;
+    if (start + length > der.length) return undefined;
+    let value = der.subarray(start, start + length);
+    while (value.length > COMPONENT_BYTES && value[0] === 0) value = value.subarray(1);
+    if (value.length > COMPONENT_BYTES) return undefined;
+    value.copy(raw, index * COMPONENT_BYTES + COMPONENT_BYTES - value.length);
+    offset = start + length;
+  }
+  return offset === der.length ? raw : undefined;
 }
