@@ -6,7 +6,7 @@ import type { SettleCause } from './settlement.js';
 import type { TlsInput } from './socket.js';
 
 export interface SenderOptions {
-  /** Gateway: `host:port` or `{ host, port }` (devAddress(), prodAddress()). */
+  /** Gateway: `host:port` or `{ host, port }` (gatewayAddress('sandbox' | 'production')). */
   readonly address: AddressInput;
   /** Credentials (resolved once, before any connection: bad ones throw ApnsTlsError here). */
   readonly tls: TlsInput;

@@ -3,7 +3,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { isValidToken, parseToken, type NotificationFormat } from '@apnskit/codec';
 import { integerFlag, parseCommonFlags, UsageError, type Address, type ApnsTlsOptions } from '@apnskit/tls';
-import { devAddress, GATEWAY_PORT, prodAddress } from '../address.js';
+import { GATEWAY_PORT, gatewayAddress } from '../address.js';
 import { buildPayload } from './payload.js';
 
 const SEND_FLAGS = {
@@ -51,7 +51,7 @@ export async function parseSendCommand(
   now: () => number = Date.now,
 ): Promise<ParsedSendCommand> {
   const parsed = parseCommonFlags(argv, {
-    service: { sandbox: devAddress(), production: prodAddress(), defaultPort: GATEWAY_PORT, addressFlag: 'gateway' },
+    service: { sandbox: gatewayAddress('sandbox'), production: gatewayAddress('production'), defaultPort: GATEWAY_PORT, addressFlag: 'gateway' },
     flags: SEND_FLAGS,
     env,
   });
