@@ -10,6 +10,7 @@ import { createSecureServer, type Http2SecureServer } from 'node:http2';
 import { Worker } from 'node:worker_threads';
 import { createMockServer, type MockServer } from '@apnskit/mock-server';
 import type { H2ClientJob, H2ClientResult } from './h2-client.js';
+import { mainThreadCpuMs } from './thread-cpu.js';
 
 const TOTAL = Number(process.env.PUSHES ?? 20_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -34,16 +35,6 @@ function providerToken(mock: MockServer): string {
   const signed = `${encode({ alg: 'ES256', kid: keyId })}.${encode({ iss: teamId, iat: Math.floor(Date.now() / 1000) })}`;
   const signature = sign('sha256', Buffer.from(signed), { key: createPrivateKey(readFileSync(path!)), dsaEncoding: 'ieee-p1363' });
   return `${signed}.${signature.toString('base64url')}`;
-}
-
-/** CPU time of this process's main thread in milliseconds (Linux), or undefined. */
-function mainThreadCpuMs(): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
-  }
 }
 
 function bareServer(mock: MockServer): Promise<Http2SecureServer> {
