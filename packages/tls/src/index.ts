@@ -35,6 +35,7 @@ export {
   type ParsedCommandLine,
   type ServiceAddresses,
 } from './cli.js';
+export { shownValue, looksLikeKeyMaterial, MAX_SHOWN_LENGTH } from './cli-redact.js';
 export {
   formatHelp,
   addressHelpRows,

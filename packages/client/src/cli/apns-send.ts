@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // apns-send: send notifications through the binary gateway and report each outcome (see --help).
-import { exitCodeFor, formatCliError, PASSPHRASE_ENV, resolveCredentials } from '@apnskit/tls';
+import { exitCodeFor, formatCliError, resolveCredentials, secretsOf } from '@apnskit/tls';
 import { HELP } from './help.js';
 import { parseSendCommand } from './options.js';
 import { runSend, type RunControl } from './run.js';
@@ -22,7 +22,8 @@ async function main(argv: readonly string[]): Promise<number> {
       stopWhenStdoutCloses(control);
     });
   } catch (error) {
-    process.stderr.write(redact(formatCliError(PROGRAM, error), passphraseOf(argv)));
+    // Every --passphrase given (not only the one in force) and any key pasted into a flag.
+    process.stderr.write(formatCliError(PROGRAM, error, secretsOf(argv, process.env)));
     return exitCodeFor(error);
   }
 }
@@ -45,18 +46,6 @@ function stopWhenStdoutCloses(control: RunControl): void {
     if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
     control.stop();
   });
-}
-
-/** Hides the passphrase should any message (from any library) ever echo it. */
-function redact(text: string, passphrase: string | undefined): string {
-  return passphrase ? text.split(passphrase).join('<passphrase>') : text;
-}
-
-/** The passphrase as given, so that no message can ever echo it. */
-function passphraseOf(argv: readonly string[]): string | undefined {
-  const index = argv.indexOf('--passphrase');
-  const inline = argv.find((arg) => arg.startsWith('--passphrase='));
-  return (index >= 0 ? argv[index + 1] : inline?.slice('--passphrase='.length)) ?? process.env[PASSPHRASE_ENV];
 }
 
 const exitCode = await main(process.argv.slice(2));

@@ -2,7 +2,7 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { isValidToken, parseToken, type NotificationFormat } from '@apnskit/codec';
-import { integerFlag, parseCommonFlags, UsageError, type Address, type ApnsTlsOptions } from '@apnskit/tls';
+import { integerFlag, parseCommonFlags, shownValue, UsageError, type Address, type ApnsTlsOptions } from '@apnskit/tls';
 import { GATEWAY_PORT, gatewayAddress } from '../address.js';
 import { buildPayload } from './payload.js';
 
@@ -17,6 +17,9 @@ const SEND_FLAGS = {
   expiry: { type: 'string' },
   format: { type: 'string' },
   connections: { type: 'string' },
+  'checkpoint-every': { type: 'string' },
+  'max-retries': { type: 'string' },
+  'silent-close': { type: 'string' },
 } as const;
 
 const FORMATS: readonly NotificationFormat[] = ['frame', 'enhanced', 'simple'];
@@ -29,6 +32,17 @@ export type TokenSource =
   | { readonly kind: 'list'; readonly tokens: readonly Buffer[] }
   | { readonly kind: 'file'; readonly path: string; readonly size: number };
 
+/** The sender's reliability options, as flags (each absent one keeps the library's default). */
+export interface ReliabilityFlags {
+  readonly checkpointEvery?: number;
+  readonly maxRetries?: number;
+  readonly silentClose?: 'resend' | 'unconfirmed';
+}
+
+/** The library's own bound on retries, and a generous one on checkpoints. */
+const MAX_RETRIES = 100;
+const MAX_CHECKPOINT_EVERY = 100_000_000;
+
 export interface SendCommand {
   readonly address: Address;
   readonly tls: ApnsTlsOptions;
@@ -40,6 +54,7 @@ export interface SendCommand {
   readonly expiry: number;
   readonly format: NotificationFormat;
   readonly connections: number;
+  readonly reliability: ReliabilityFlags;
 }
 
 export type ParsedSendCommand = { readonly help: true } | ({ readonly help: false } & SendCommand);
@@ -73,6 +88,21 @@ export async function parseSendCommand(
     expiry: expirySeconds === 0 ? 0 : Math.floor(now() / 1000) + expirySeconds,
     format: formatFrom(values.format as string | undefined),
     connections: integerFlag(values.connections as string | undefined, 'connections', { min: 1, max: MAX_CONNECTIONS }) ?? 1,
+    reliability: reliabilityFrom(values),
+  };
+}
+
+function reliabilityFrom(values: Record<string, string | string[] | boolean | undefined>): ReliabilityFlags {
+  const checkpointEvery = integerFlag(values['checkpoint-every'] as string | undefined, 'checkpoint-every', { min: 0, max: MAX_CHECKPOINT_EVERY });
+  const maxRetries = integerFlag(values['max-retries'] as string | undefined, 'max-retries', { min: 0, max: MAX_RETRIES });
+  const silentClose = values['silent-close'] as string | undefined;
+  if (silentClose !== undefined && silentClose !== 'resend' && silentClose !== 'unconfirmed') {
+    throw new UsageError(`--silent-close must be resend or unconfirmed, got ${JSON.stringify(silentClose)}`);
+  }
+  return {
+    ...(checkpointEvery !== undefined ? { checkpointEvery } : {}),
+    ...(maxRetries !== undefined ? { maxRetries } : {}),
+    ...(silentClose !== undefined ? { silentClose } : {}),
   };
 }
 
@@ -88,7 +118,7 @@ async function tokenSource(tokens: string[] | undefined, tokensFile: string | un
     kind: 'list',
     tokens: tokens.map((text) => {
       if (!isValidToken(text)) {
-        throw new UsageError(`--token ${JSON.stringify(text)} is not a device token: give 64 hex digits (32 bytes)`);
+        throw new UsageError(`--token ${JSON.stringify(shownValue(text))} is not a device token: give 64 hex digits (32 bytes)`);
       }
       return parseToken(text);
     }),
@@ -98,14 +128,14 @@ async function tokenSource(tokens: string[] | undefined, tokensFile: string | un
 async function fileSize(path: string): Promise<number> {
   try {
     const info = await stat(path);
-    if (!info.isFile()) throw new UsageError(`--tokens-file ${path} is not a file; give a text file with one token per line`);
+    if (!info.isFile()) throw new UsageError(`--tokens-file ${shownValue(path)} is not a file; give a text file with one token per line`);
     await access(path, constants.R_OK);
     return info.size;
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : `cannot be read (${code ?? String(error)})`;
-    throw new UsageError(`--tokens-file ${path} ${why}; check the path`);
+    throw new UsageError(`--tokens-file ${shownValue(path)} ${why}; check the path`);
   }
 }
 

@@ -1,4 +1,5 @@
 // What apns-send prints: JSON lines (--json), or a progress bar on a terminal and a readable summary.
+import { shownValue } from '@apnskit/tls';
 
 /** One notification that did not get through. `status` is null for lines that were never sent. */
 export interface FailureRecord {
@@ -10,11 +11,21 @@ export interface FailureRecord {
   readonly reason?: string;
 }
 
+/** One notification whose fate is unknown (a line of its own with --json, so a script can retry it). */
+export interface UnconfirmedRecord {
+  readonly token: string;
+  readonly unconfirmed: true;
+  readonly reason: string;
+}
+
 export interface Totals {
   readonly sent: number;
   readonly delivered: number;
   readonly failed: number;
+  /** Listed unconfirmed notifications (one line each with --json). */
   readonly unconfirmed: number;
+  /** Unconfirmed too, but no longer held by any window: counted only (absent when 0). */
+  readonly forgotten?: number;
   readonly resent: number;
   readonly elapsedMs: number;
 }
@@ -35,15 +46,26 @@ export interface Writable {
 
 export interface SendOutput {
   failure(record: FailureRecord): void;
+  unconfirmed(record: UnconfirmedRecord): void;
   progress(state: Progress): void;
   /** Clears the progress bar (before other messages go to stderr). */
   clearProgress(): void;
   finish(totals: Totals, unconfirmedReasons: ReadonlyMap<string, number>): void;
 }
 
+/**
+ * A tokens-file line as a report shows it: cut when long (a 10 MB line is not echoed whole), and
+ * never a key pasted into the file by mistake.
+ */
+function reportable(record: FailureRecord): FailureRecord {
+  if (record.line === undefined) return record;
+  return { ...record, token: shownValue(record.token), ...(record.reason !== undefined ? { reason: shownValue(record.reason) } : {}) };
+}
+
 export function jsonOutput(stdout: Writable): SendOutput {
   return {
-    failure: (record) => stdout.write(JSON.stringify(record) + '\n'),
+    failure: (record) => stdout.write(JSON.stringify(reportable(record)) + '\n'),
+    unconfirmed: (record) => stdout.write(JSON.stringify(record) + '\n'),
     progress: () => undefined,
     clearProgress: () => undefined,
     finish: (totals) => stdout.write(JSON.stringify(totals) + '\n'),
@@ -59,7 +81,14 @@ const LISTED_FAILURES = 20;
 const PROGRESS_AFTER_MS = 1000;
 const BAR_WIDTH = 24;
 
-const count = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+/** Made at first use: building an Intl formatter costs tens of milliseconds at start-up, which --json never needs. */
+let numberFormat: Intl.NumberFormat | undefined;
+const count = {
+  format(value: number): string {
+    numberFormat ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+    return numberFormat.format(value);
+  },
+};
 
 export function textOutput(stdout: Writable, stderr: Writable, destination: string): SendOutput {
   const listed: FailureRecord[] = [];
@@ -71,9 +100,11 @@ export function textOutput(stdout: Writable, stderr: Writable, destination: stri
   };
   return {
     failure(record) {
-      if (listed.length < LISTED_FAILURES) listed.push(record);
+      if (listed.length < LISTED_FAILURES) listed.push(reportable(record));
       failuresByName.set(record.name, (failuresByName.get(record.name) ?? 0) + 1);
     },
+    // Counted by reason in the summary; --json lists each.
+    unconfirmed: () => undefined,
     progress(state) {
       if (!stderr.isTTY || state.elapsedMs < PROGRESS_AFTER_MS) return;
       stderr.write(`\r${progressLine(state)}\x1b[K`);
@@ -112,7 +143,7 @@ function summary(
   const rows: Array<[string, number, string]> = [
     ['delivered', totals.delivered, ''],
     ['failed', totals.failed, breakdown(failuresByName)],
-    ['unconfirmed', totals.unconfirmed, breakdown(unconfirmedReasons)],
+    ['unconfirmed', totals.unconfirmed + (totals.forgotten ?? 0), breakdown(unconfirmedReasons)],
     ['resent', totals.resent, totals.resent > 0 ? '  (discarded by the gateway after an error, sent again)' : ''],
   ];
   const malformed = failuresByName.get(MALFORMED_TOKEN) ?? 0;
@@ -136,7 +167,8 @@ function describeFailure(record: FailureRecord): string {
 }
 
 function verdict(totals: Totals): string {
-  if (totals.failed === 0 && totals.unconfirmed === 0) return 'All delivered.';
-  if (totals.unconfirmed > 0) return 'Not everything was confirmed: the gateway may or may not have processed the unconfirmed ones.';
+  const unconfirmed = totals.unconfirmed + (totals.forgotten ?? 0);
+  if (totals.failed === 0 && unconfirmed === 0) return 'All delivered.';
+  if (unconfirmed > 0) return 'Not everything was confirmed: the gateway may or may not have processed the unconfirmed ones.';
   return 'Some notifications failed.';
 }

@@ -2,9 +2,11 @@
 import { describeConnectionFailure, formatAddress, type ResolvedCredentials } from '@apnskit/tls';
 import { createSender } from '../sender.js';
 import type { SenderOptions, SenderReport, UnconfirmedNotification } from '../sender-types.js';
+import { ApnsClientError } from '../errors.js';
+import { credentialFailure } from './credential-failure.js';
 import type { SendCommand } from './options.js';
 import { jsonOutput, MALFORMED_TOKEN, textOutput, type SendOutput, type Writable } from './output.js';
-import { commandLineEntries, TokensFile, type TokenEntry } from './tokens.js';
+import { commandLineTokens, TokensFile, type TokenLines } from './tokens.js';
 
 /** How often the progress bar is redrawn. */
 const PROGRESS_INTERVAL_MS = 100;
@@ -19,7 +21,13 @@ export interface RunControl {
   stop(): void;
 }
 
-/** Sends every token's notification; resolves with the exit code (0 all delivered, 1 otherwise). */
+/** Exit code when the credentials are wrong (a refused or untrusted certificate): nothing can get through. */
+const CREDENTIALS_EXIT_CODE = 2;
+
+/**
+ * Sends every token's notification; resolves with the exit code (0 all delivered, 2 when a
+ * certificate was refused or did not verify, 1 otherwise).
+ */
 export async function runSend(
   command: SendCommand,
   credentials: ResolvedCredentials,
@@ -46,21 +54,40 @@ export async function runSend(
     tls: credentials,
     connections: command.connections,
     format: command.format,
+    ...command.reliability,
   });
   sender.on('failed', ({ notification, status, name }) => {
     failedSoFar += 1;
     output.failure({ token: notification.token, status, name });
   });
+  sender.on('unconfirmed', ({ notification, reason }) => output.unconfirmed({ token: notification.token, unconfirmed: true, reason }));
   const reported = new Set<unknown>();
   sender.on('error', (error) => {
+    if (reported.has(error)) return;
     reported.add(error);
     output.clearProgress();
     io.stderr.write(`apns-send: ${error.message}\n`);
   });
   let connectFailures = 0;
+  let anyConnectionOpened = false;
+  let credentialsRefused = false;
+  sender.on('connect', () => (anyConnectionOpened = true));
   sender.on('disconnect', ({ connection, cause, error }) => {
     if (cause !== 'connect-failed') return;
     connectFailures += 1;
+    const refusal = credentialFailure(error, anyConnectionOpened);
+    if (refusal !== undefined && !credentialsRefused) {
+      // Retrying cannot fix credentials: stop at the first attempt, say why, exit 2.
+      credentialsRefused = true;
+      output.clearProgress();
+      const message = `connection ${connection} to ${formatAddress(command.address)} failed: ${refusal}; not retrying`;
+      io.stderr.write(`apns-send: ${message}\n`);
+      const abort = new ApnsClientError('APNS_ERR_CONNECT_FAILED', message, { cause: error });
+      reported.add(abort);
+      source.file?.stop();
+      sender.abort(abort);
+      return;
+    }
     // Say why at the first failure: retrying a certificate problem cannot help, the user can stop.
     if (connectFailures > 1) return;
     output.clearProgress();
@@ -75,17 +102,25 @@ export async function runSend(
   }, PROGRESS_INTERVAL_MS);
   progress.unref();
 
+  // One notification object, its token the lines' reused buffer: write() copies it into the
+  // batch at once, so nothing is made per token (cli.bench.ts: this loop is what the CLI adds).
+  const notification: { token: Buffer; payload: Buffer; expiry: number; priority: 10 | 5 } = { token: Buffer.alloc(0), payload: command.payload, expiry: command.expiry, priority: command.priority };
   let sendError: unknown;
   try {
-    for await (const entry of source.entries) {
-      if (stopped) break;
-      if (entry.kind === 'malformed') {
-        malformed += 1;
-        output.failure({ token: entry.text, status: null, name: MALFORMED_TOKEN, line: entry.line, reason: entry.reason });
-        continue;
+    reading: for await (const lines of source.blocks) {
+      notification.token = lines.token;
+      for (let kind = lines.next(); kind !== 'end'; kind = lines.next()) {
+        if (stopped) break reading;
+        if (kind === 'malformed') {
+          malformed += 1;
+          const { text, reason } = lines.malformed!;
+          output.failure({ token: text, status: null, name: MALFORMED_TOKEN, line: lines.line, reason });
+          continue;
+        }
+        const room = sender.write(notification);
+        queued += 1;
+        if (!room) await sender.ready();
       }
-      await sender.send({ token: entry.token, payload: command.payload, expiry: command.expiry, priority: command.priority });
-      queued += 1;
     }
   } catch (error) {
     // The sender gave up (or the tokens file broke): stop, but still account for what was sent.
@@ -108,16 +143,18 @@ export async function runSend(
     sent: report.sent,
     delivered: report.delivered,
     failed: report.failed.length + malformed,
-    unconfirmed: report.unconfirmedCount,
+    unconfirmed: report.unconfirmed.length,
+    ...(report.forgotten > 0 ? { forgotten: report.forgotten } : {}),
     resent: report.resent,
     elapsedMs: Math.round(performance.now() - startedAt),
   };
   output.finish(totals, unconfirmedReasons(report.unconfirmed, report.forgotten));
-  return sendError === undefined && totals.failed === 0 && totals.unconfirmed === 0 ? 0 : 1;
+  if (credentialsRefused) return CREDENTIALS_EXIT_CODE;
+  return sendError === undefined && totals.failed === 0 && report.unconfirmedCount === 0 ? 0 : 1;
 }
 
 interface Source {
-  readonly entries: AsyncIterable<TokenEntry> | Iterable<TokenEntry>;
+  readonly blocks: AsyncIterable<TokenLines> | Iterable<TokenLines>;
   readonly file?: TokensFile;
   /** Share of the input consumed, when the total is known. */
   fraction(queued: number): number | undefined;
@@ -126,10 +163,10 @@ interface Source {
 function tokenSource(command: SendCommand): Source {
   const tokens = command.tokens;
   if (tokens.kind === 'list') {
-    return { entries: commandLineEntries(tokens.tokens), fraction: (queued) => queued / tokens.tokens.length };
+    return { blocks: [commandLineTokens(tokens.tokens)], fraction: (queued) => queued / tokens.tokens.length };
   }
   const file = new TokensFile(tokens.path, tokens.size);
-  return { entries: file.entries(), file, fraction: () => (tokens.size > 0 ? file.bytesRead / tokens.size : undefined) };
+  return { blocks: file.blocks(), file, fraction: () => (tokens.size > 0 ? file.bytesRead / tokens.size : undefined) };
 }
 
 function unconfirmedReasons(unconfirmed: readonly UnconfirmedNotification[], forgotten: number): Map<string, number> {
