@@ -75,7 +75,8 @@ export class MockServer extends EventEmitter<MockServerEvents> {
     this.feedbackLists = new FeedbackLists(options.feedback);
     this.context = this.makeContext();
     this.http2 = this.makeHttp2();
-    gatewayServer.on('connection', (socket: Socket) => this.onRawConnection(socket));
+    gatewayServer.on('connection', (socket: Socket) => this.onRawConnection(socket, 'gateway'));
+    http2Server.on('connection', (socket: Socket) => this.onRawConnection(socket, 'http2'));
     const limits = { maxConnections: options.maxConnections, handshakeTimeoutMs: options.handshakeTimeoutMs, idleTimeoutMs: options.idleTimeoutMs };
     for (const [service, server] of [['gateway', gatewayServer], ['feedback', feedbackServer], ['http2', http2Server]] as const) {
       this.limiters.push(new ConnectionLimiter(server, limits, 'secureConnection', (event) => this.onLimit(service, event)));
@@ -228,15 +229,19 @@ export class MockServer extends EventEmitter<MockServerEvents> {
       accepted: () => this.acceptedWaiters.check(this.recorder.count),
       rejected: (rejection) => this.context.rejected(rejection, undefined, undefined),
       connected: (event) => this.emit('connection', { service: 'http2', ...event }),
+      dropped: (remote) => {
+        this.tally.dropped++;
+        this.emit('refused', { service: 'http2', remote, reason: 'drop-connections' });
+      },
       disconnected: (connection) => this.emit('disconnect', { service: 'http2', connection, reason: 'client' }),
     });
   }
 
   /** Before TLS: a refuse-connections fault closes the TCP connection, so the handshake fails. */
-  private onRawConnection(socket: Socket): void {
+  private onRawConnection(socket: Socket, service: 'gateway' | 'http2'): void {
     if (!this.faultSet.connectionFate('tcp')) return;
     this.tally.refused++;
-    this.emit('refused', { service: 'gateway', remote: remoteOf(socket), reason: 'refuse-connections' });
+    this.emit('refused', { service, remote: remoteOf(socket), reason: 'refuse-connections' });
     socket.destroy();
   }
 

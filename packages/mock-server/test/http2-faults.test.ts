@@ -168,6 +168,20 @@ test('too-many-requests: 429 past K pushes to one token within the window, fine 
   await closeH2(session);
 });
 
+test('refuse-connections and drop-connections act on HTTP/2 connections too', async () => {
+  mock.faults.addAll([{ type: 'refuse-connections' }, { type: 'drop-connections' }]);
+  for (const stage of ['refused before TLS', 'dropped after TLS']) {
+    const session = openH2(mock, { certificate: true });
+    await until(() => session.destroyed || session.closed);
+    assert.ok(session.destroyed || session.closed, stage);
+  }
+  const stats = mock.stats();
+  assert.equal([stats.refused, stats.dropped], [1, 1]);
+  const session = openH2(mock, { certificate: true });
+  assert.is((await send(session, {})).status, 200);
+  await closeH2(session);
+});
+
 test('reject-token with status 8 answers 410 Unregistered on HTTP/2 and status 8 on the binary gateway', async () => {
   mock.faults.add({ type: 'reject-token', token: 'ab'.repeat(32), status: 8, repeat: true });
   const session = openH2(mock, { certificate: true });

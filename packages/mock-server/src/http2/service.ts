@@ -54,6 +54,8 @@ export interface Http2ServiceContext {
   rejected(rejection: RejectedNotification): void;
   connected(event: { connection: number; remote: string; topic: string | undefined; environments: readonly string[] }): void;
   disconnected(connection: number, reason: 'client' | 'server'): void;
+  /** A drop-connections fault closed a connection right after its handshake. */
+  dropped(remote: string): void;
 }
 
 function zeroStats(): Omit<Http2Stats, 'openConnections'> {
@@ -188,6 +190,11 @@ export class Http2Service {
 
   private onSecure(socket: TLSSocket): void {
     socket.on('error', () => undefined);
+    if (this.context.faultSet.connectionFate('secure')) {
+      this.context.dropped(`${socket.remoteAddress}:${socket.remotePort}`);
+      socket.destroy();
+      return;
+    }
     // Clients that offer no ALPN (pushy, aioapns) speak h2 all the same, as APNs lets them:
     // the HTTP/2 server would drop a socket whose alpnProtocol is false.
     if (socket.alpnProtocol === false) (socket as { alpnProtocol: string | false }).alpnProtocol = 'h2';
