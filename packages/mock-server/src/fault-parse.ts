@@ -25,6 +25,7 @@ const FIELDS: Readonly<Record<FaultType, readonly string[]>> = {
   'too-many-requests': ['k', 'windowMs', 'connection'],
   'narrow-after-rejection': ['connection'],
   'idle-timeout': ['ms'],
+  'ignore-ping': ['repeat'],
 };
 
 /** Longest delay a fault may ask for: a stuck test is worse than a refused fault. */

@@ -308,6 +308,7 @@ export class FaultSet {
       case 'too-many-requests':
       case 'narrow-after-rejection':
       case 'idle-timeout':
+      case 'ignore-ping':
         return this.streamingFaults;
       default:
         return this.afterAccept;

@@ -156,6 +156,11 @@ export interface IdleTimeoutFault {
   readonly ms: number;
 }
 
+/** HTTP/2: the next connection (each one with `repeat`) never acknowledges a PING; streams are answered as usual. */
+export interface IgnorePingFault extends FaultBase {
+  readonly type: 'ignore-ping';
+}
+
 export type Fault =
   | RejectTokenFault
   | RejectNthFault
@@ -176,7 +181,8 @@ export type Fault =
   | CloseMidStreamFault
   | TooManyRequestsFault
   | NarrowAfterRejectionFault
-  | IdleTimeoutFault;
+  | IdleTimeoutFault
+  | IgnorePingFault;
 
 export type FaultType = Fault['type'];
 
@@ -201,6 +207,7 @@ export const FAULT_TYPES: readonly FaultType[] = Object.freeze([
   'too-many-requests',
   'narrow-after-rejection',
   'idle-timeout',
+  'ignore-ping',
 ]);
 
 /** A fault as held by the server: the spec, its id and how often it fired. */

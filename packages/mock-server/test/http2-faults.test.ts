@@ -182,6 +182,23 @@ test('refuse-connections and drop-connections act on HTTP/2 connections too', as
   await closeH2(session);
 });
 
+test('ignore-ping: PINGs go unanswered while streams are answered', async () => {
+  mock.faults.add({ type: 'ignore-ping' });
+  const silent = openH2(mock, { certificate: true });
+  assert.is((await send(silent, {})).status, 200);
+  let acknowledged = false;
+  silent.ping(() => (acknowledged = true));
+  assert.is((await send(silent, {})).status, 200);
+  assert.is((await send(silent, {})).status, 200);
+  assert.not.ok(acknowledged, 'the PING sent before two answered pushes is still unanswered');
+  silent.destroy();
+  // The fault fired once: the next connection answers PING.
+  const normal = openH2(mock, { certificate: true });
+  assert.is((await send(normal, {})).status, 200);
+  await new Promise<void>((resolve, reject) => normal.ping((error) => (error ? reject(error) : resolve())));
+  await closeH2(normal);
+});
+
 test('reject-token with status 8 answers 410 Unregistered on HTTP/2 and status 8 on the binary gateway', async () => {
   mock.faults.add({ type: 'reject-token', token: 'ab'.repeat(32), status: 8, repeat: true });
   const session = openH2(mock, { certificate: true });

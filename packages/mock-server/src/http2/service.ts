@@ -14,6 +14,7 @@ import type { MockClock } from './clock.js';
 import { ConnectionAuth, type CertificateIdentity } from './connection-auth.js';
 import { Http2Connection } from './connection.js';
 import { handlePushStream } from './push-stream.js';
+import { PingAckFilter } from './ping-filter.js';
 import { SigningKeys, type SigningKey, type SigningKeyInput } from './signing-keys.js';
 import { StreamFaults } from './stream-faults.js';
 import { TokenVerifier } from './token-verifier.js';
@@ -202,7 +203,8 @@ export class Http2Service {
     const certificate = presented && Object.keys(presented).length > 0 ? { ...peerIdentity(socket), authorized: socket.authorized } : undefined;
     this.handing = { socket, certificate };
     try {
-      (certificate ? this.certificateH2 : this.tokenH2).emit('connection', socket);
+      const transport = this.faults.any && this.faults.ignoresPing() ? new PingAckFilter(socket) : socket;
+      (certificate ? this.certificateH2 : this.tokenH2).emit('connection', transport);
     } finally {
       this.handing = undefined;
     }

@@ -104,6 +104,13 @@ export class StreamFaults {
     return this.first('narrow-after-rejection', connection) !== undefined;
   }
 
+  /** Whether a new connection ignores PING (consumes an ignore-ping fault). */
+  ignoresPing(): boolean {
+    const active = this.first('ignore-ping', 0);
+    if (active) this.faults.fire(active);
+    return active !== undefined;
+  }
+
   /** The idle time after which a connection gets GOAWAY IdleTimeout, if a fault says so. */
   idleTimeoutMs(): number | undefined {
     const active = this.first('idle-timeout', 0);
