@@ -288,7 +288,7 @@ export class Sender extends EventEmitter<SenderEvents> {
   }
 }
 
-/** Creates the managed sender (see SenderOptions). Bad options or credentials throw here. */
-export function createSender(options: SenderOptions): Sender {
+/** Creates the binary gateway's managed sender (createSender in create-sender.ts picks by `protocol`). */
+export function createBinarySender(options: SenderOptions): Sender {
   return new Sender(options);
 }

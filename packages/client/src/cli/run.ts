@@ -1,6 +1,6 @@
 // Sends the command's notifications through the managed sender and reports every outcome.
 import { describeConnectionFailure, formatAddress, type ResolvedCredentials } from '@apnskit/tls';
-import { createSender } from '../sender.js';
+import { createSender } from '../create-sender.js';
 import type { SenderOptions, SenderReport, UnconfirmedNotification } from '../sender-types.js';
 import type { SendCommand } from './options.js';
 import { jsonOutput, MALFORMED_TOKEN, textOutput, type SendOutput, type Writable } from './output.js';

@@ -1,0 +1,317 @@
+/**
+ * The HTTP/2 sender: the binary sender's contract (send/write/ready/close, the same report and
+ * events) over Apple's provider API. One bounded queue feeds a pool of connections, each taking
+ * only as many streams as its server allows; answers settle notifications, retryable ones come back
+ * after a backoff, and close() resolves once every notification is delivered, failed or unconfirmed.
+ */
+import { EventEmitter } from 'node:events';
+import { reasonInfo, type PushOutcome } from '@apnskit/codec/http2';
+import { resolveCredentials, resolveServerTrust, type ApnsTlsOptions, type ResolvedCredentials } from '@apnskit/tls';
+import type { Address } from '../address.js';
+import { ApnsClientError, integerOption, invalidOption } from '../errors.js';
+import { H2Connection, type ConnectionHooks, type ConnectionSettings, type Unanswered } from './connection.js';
+import { Http2Ledger } from './ledger.js';
+import { preparePush, type Push, type PushDefaults } from './notification.js';
+import { ProviderTokenSigner } from './provider-token.js';
+import { PushQueue } from './push-queue.js';
+import { resolveHttp2Address } from './endpoints.js';
+import type { Http2DisconnectCause, Http2Notification, Http2SenderEvents, Http2SenderOptions, Http2SenderReport } from './types.js';
+
+const RESOLVED: Promise<void> = Promise.resolve();
+/** A connection open this long before it ended without an answer still counts as a success. */
+const HEALTHY_CONNECTION_MS = 1000;
+const MINUTE_MS = 60_000;
+/** A connection's token lives at least this long (TooManyProviderTokenUpdates) and at most 50 minutes (it expires at 60). */
+const TOKEN_REFRESH_MIN_MS = 20 * MINUTE_MS;
+const TOKEN_REFRESH_MAX_MS = 50 * MINUTE_MS;
+
+export class Http2Sender extends EventEmitter<Http2SenderEvents> {
+  private readonly address: Address;
+  private readonly credentials: ResolvedCredentials;
+  private readonly signer: ProviderTokenSigner | undefined;
+  private readonly defaults: PushDefaults;
+  private readonly poolSize: number;
+  private readonly highWaterMark: number;
+  private readonly maxRetries: number;
+  private readonly retryInitialMs: number;
+  private readonly retryMaxMs: number;
+  private readonly reconnectLimit: number;
+  private readonly backoffInitialMs: number;
+  private readonly backoffMaxMs: number;
+  private readonly settings: ConnectionSettings;
+  private readonly hooks: ConnectionHooks;
+  private readonly ledger: Http2Ledger;
+  private readonly queue = new PushQueue<Push>();
+  private readonly connections = new Set<H2Connection>();
+  /** Resends waiting out their backoff. */
+  private readonly delayed = new Map<NodeJS.Timeout, Push>();
+  private readonly started = Date.now();
+  private waiters: (() => void)[] = [];
+  private pumpScheduled = false;
+  private failures = 0;
+  private backoffTimer: NodeJS.Timeout | undefined;
+  private gaveUp: ApnsClientError | undefined;
+  private closing: { promise: Promise<Http2SenderReport>; resolve: (report: Http2SenderReport) => void } | undefined;
+  private finished = false;
+
+  constructor(options: Http2SenderOptions) {
+    super();
+    if (options === null || typeof options !== 'object') throw invalidOption('options', 'an object', options);
+    this.address = resolveHttp2Address(options.environment, options.address);
+    if (options.token === undefined && options.tls === undefined) {
+      throw invalidOption('token or tls', 'a provider token { key, keyId, teamId } or a client certificate (tls: { pfx } or { cert, key })', undefined);
+    }
+    this.signer = options.token !== undefined ? new ProviderTokenSigner(options.token) : undefined;
+    this.credentials = this.signer ? resolveServerTrust(options.tls ?? {}) : resolveCredentials(options.tls as ApnsTlsOptions);
+    const bundleId = options.topic ?? this.credentials.certificate?.topic;
+    this.defaults = { bundleId, pushType: options.pushType, topicRequired: this.signer !== undefined };
+    if (this.signer && bundleId === undefined) throw invalidOption('topic', 'your app\'s bundle id (token connections need a topic)', undefined);
+    this.poolSize = integerOption('connections', options.connections, 1, 1, 1024);
+    this.highWaterMark = integerOption('highWaterMark', options.highWaterMark, 8192, 1);
+    this.maxRetries = integerOption('maxRetries', options.maxRetries, 3, 0, 100);
+    this.retryInitialMs = integerOption('retryBackoff.initialMs', options.retryBackoff?.initialMs, 1000, 0);
+    this.retryMaxMs = integerOption('retryBackoff.maxMs', options.retryBackoff?.maxMs, 60_000, 0);
+    this.reconnectLimit = integerOption('reconnectLimit', options.reconnectLimit, 10, 0);
+    this.backoffInitialMs = integerOption('backoff.initialMs', options.backoff?.initialMs, 100, 0);
+    this.backoffMaxMs = integerOption('backoff.maxMs', options.backoff?.maxMs, 5000, 0);
+    const clock = options.clock ?? Date.now;
+    if (typeof clock !== 'function') throw invalidOption('clock', 'a function returning milliseconds since the epoch', clock);
+    this.settings = {
+      requestTimeoutMs: integerOption('requestTimeoutMs', options.requestTimeoutMs, 10_000, 1),
+      connectTimeoutMs: integerOption('connectTimeoutMs', options.connectTimeoutMs, 10_000, 1),
+      pingIntervalMs: integerOption('pingIntervalMs', options.pingIntervalMs, 60_000, 0),
+      pingTimeoutMs: integerOption('pingTimeoutMs', options.pingTimeoutMs, 10_000, 1),
+      tokenRefreshMs: integerOption('tokenRefreshMs', options.tokenRefreshMs, TOKEN_REFRESH_MAX_MS, TOKEN_REFRESH_MIN_MS, TOKEN_REFRESH_MAX_MS),
+      clock,
+    };
+    const onFailed = options.onFailed;
+    this.ledger = new Http2Ledger(options.keepDelivered === true, {
+      failed: (event) => {
+        onFailed?.(event);
+        this.emit('failed', event);
+      },
+      unregistered: (event) => this.emit('unregistered', event),
+      unconfirmed: (event) => this.emit('unconfirmed', event),
+      resent: (event) => {
+        if (this.listenerCount('resent') > 0) this.emit('resent', event);
+      },
+    });
+    this.hooks = {
+      room: () => this.schedulePump(),
+      answered: (connection, push, outcome, apnsId) => this.answered(connection, push, outcome, apnsId),
+      unanswered: (connection, push, how) => this.unanswered(connection, push, how),
+      closed: (connection, cause, reason, error) => this.closed(connection, cause, reason, error),
+    };
+  }
+
+  /** Checks and queues one notification (bad input throws APNS_ERR_INVALID_NOTIFICATION); waits while the queue is full. */
+  send(notification: Http2Notification): Promise<void> {
+    return this.write(notification) ? RESOLVED : this.ready();
+  }
+
+  /** Queues without a promise; false once the queue reached the high-water mark (then `await ready()`). */
+  write(notification: Http2Notification): boolean {
+    if (this.closing) throw new ApnsClientError('APNS_ERR_SENDER_CLOSED', 'send() or write() after close(): create a new sender');
+    if (this.gaveUp) throw this.gaveUp;
+    this.queue.push(preparePush(notification, this.defaults));
+    this.ledger.sent += 1;
+    this.schedulePump();
+    return this.queue.length < this.highWaterMark;
+  }
+
+  /** Resolves once the queue is below the high-water mark (at once when it is). */
+  ready(): Promise<void> {
+    if (this.queue.length < this.highWaterMark || this.closing || this.gaveUp) return RESOLVED;
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  stats(): { sent: number; queued: number; inFlight: number; delivered: number; failed: number; unconfirmed: number; resent: number; connections: number } {
+    let inFlight = 0;
+    for (const connection of this.connections) inFlight += connection.inFlight.size;
+    const { ledger } = this;
+    return { sent: ledger.sent, queued: this.queue.length + this.delayed.size, inFlight, delivered: ledger.delivered, failed: ledger.failed.length, unconfirmed: ledger.unconfirmed.length, resent: ledger.resent, connections: this.connections.size };
+  }
+
+  /** Sends everything queued, waits for every answer (or timeout), closes the connections and reports. Idempotent. */
+  close(): Promise<Http2SenderReport> {
+    if (this.closing) return this.closing.promise;
+    let resolve!: (report: Http2SenderReport) => void;
+    const promise = new Promise<Http2SenderReport>((done) => (resolve = done));
+    this.closing = { promise, resolve };
+    this.releaseWaiters(true);
+    this.schedulePump();
+    return promise;
+  }
+
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => this.pump());
+  }
+
+  private pump(): void {
+    this.pumpScheduled = false;
+    for (const connection of this.connections) {
+      while (this.queue.length > 0 && connection.room > 0) {
+        const push = this.queue.shift() as Push;
+        if (!connection.open(push)) {
+          this.queue.unshift(push);
+          break;
+        }
+      }
+    }
+    this.ensureConnections();
+    this.releaseWaiters(false);
+    this.maybeFinish();
+  }
+
+  private ensureConnections(): void {
+    if (this.gaveUp || this.backoffTimer !== undefined || this.queue.length === 0) return;
+    const delay = this.failures === 0 ? 0 : Math.min(this.backoffMaxMs, this.backoffInitialMs * 2 ** (this.failures - 1));
+    if (delay > 0) {
+      this.backoffTimer = setTimeout(() => {
+        this.backoffTimer = undefined;
+        this.openMissing();
+      }, delay);
+      return;
+    }
+    this.openMissing();
+  }
+
+  private openMissing(): void {
+    let usable = 0;
+    for (const connection of this.connections) if (connection.state === 'connecting' || connection.state === 'ready') usable += 1;
+    while (usable < this.poolSize && this.queue.length > 0 && !this.gaveUp) {
+      this.ledger.connections += 1;
+      const connection = new H2Connection(this.ledger.connections, this.address, this.credentials, this.signer, this.settings, this.hooks);
+      this.connections.add(connection);
+      connection.connect();
+      usable += 1;
+    }
+  }
+
+  private answered(connection: H2Connection, push: Push, outcome: PushOutcome, apnsId: string | undefined): void {
+    if (connection.answeredAny) this.failures = 0;
+    if (outcome.ok) return this.ledger.deliver(push);
+    const info = outcome.info ?? reasonInfo(outcome.reason, outcome.status);
+    if (outcome.reason === 'ExpiredProviderToken') return this.expiredToken(connection, push, outcome, apnsId);
+    if (info.action === 'retry' && push.retries < this.maxRetries && !this.gaveUp) {
+      if (info.newConnection) connection.drain();
+      push.retries += 1;
+      this.ledger.resend(push, 'retryable-answer', false);
+      const delay = Math.min(this.retryMaxMs, this.retryInitialMs * 2 ** (push.retries - 1));
+      const timer = setTimeout(() => {
+        this.delayed.delete(timer);
+        this.requeue(push);
+      }, delay);
+      this.delayed.set(timer, push);
+      return;
+    }
+    this.ledger.fail(push, outcome, info, apnsId);
+  }
+
+  /**
+   * ExpiredProviderToken: that connection's token is done; the push goes once more on a fresh
+   * connection with a fresh token. A fresh token refused again means the clocks disagree: that is
+   * reported as APNS_ERR_CLOCK_SKEW and the sender stops, rather than sign and fail forever.
+   */
+  private expiredToken(connection: H2Connection, push: Push, outcome: PushOutcome, apnsId: string | undefined): void {
+    connection.drain('token-expired');
+    if (!push.tokenRetried && !this.gaveUp) {
+      push.tokenRetried = true;
+      this.ledger.resend(push, 'expired-provider-token', false);
+      this.requeue(push);
+      return;
+    }
+    this.ledger.fail(push, outcome, outcome.info ?? reasonInfo(outcome.reason, outcome.status), apnsId);
+    if (push.tokenRetried && !this.gaveUp) {
+      this.giveUp(
+        new ApnsClientError(
+          'APNS_ERR_CLOCK_SKEW',
+          "APNs answered ExpiredProviderToken to a provider token signed moments ago: this machine's clock is off; sync it (NTP) and send again",
+        ),
+      );
+    }
+  }
+
+  private unanswered(_connection: H2Connection, push: Push, how: Unanswered): void {
+    if (how === 'timeout') return this.ledger.giveUp(push, 'timeout');
+    if (this.gaveUp) return this.ledger.giveUp(push, 'connect-failed');
+    if (how === 'refused') {
+      // Never processed: resending costs no retry, but a server that refuses everything is bounded too.
+      push.refusals += 1;
+      if (push.refusals > MAX_REFUSALS) return this.ledger.giveUp(push, 'retry-limit');
+      this.ledger.resend(push, 'refused', false);
+      return this.requeue(push);
+    }
+    if (push.retries >= this.maxRetries) return this.ledger.giveUp(push, 'retry-limit');
+    push.retries += 1;
+    this.ledger.resend(push, how === 'lost' ? 'connection-lost' : 'reset', true);
+    this.requeue(push);
+  }
+
+  private requeue(push: Push): void {
+    if (this.gaveUp) return this.ledger.giveUp(push, 'connect-failed');
+    this.queue.unshift(push);
+    this.schedulePump();
+  }
+
+  private closed(connection: H2Connection, cause: Http2DisconnectCause, reason: string | undefined, error: Error | undefined): void {
+    this.connections.delete(connection);
+    if (cause !== 'closed') {
+      if (connection.answeredAny || connection.openFor(Date.now()) >= HEALTHY_CONNECTION_MS) this.failures = 0;
+      else this.failures += 1;
+    }
+    this.emit('disconnect', { connection: connection.number, cause, ...(reason !== undefined ? { reason } : {}), ...(error ? { error } : {}) });
+    const info = reason !== undefined ? reasonInfo(reason) : undefined;
+    if (info?.known && info.action === 'fix' && !this.gaveUp) {
+      this.giveUp(new ApnsClientError('APNS_ERR_CONNECTION_REJECTED', `APNs closed the connection with ${reason}: ${info.meaning}`));
+    } else if (this.failures > this.reconnectLimit && !this.gaveUp) {
+      this.giveUp(
+        new ApnsClientError(
+          'APNS_ERR_RECONNECT_LIMIT',
+          `could not connect to ${this.address.host}:${this.address.port} after ${this.failures} attempts${error ? ` (${error.message})` : ''}; check the address, the credentials and the network`,
+        ),
+      );
+    }
+    this.schedulePump();
+  }
+
+  private giveUp(error: ApnsClientError): void {
+    this.gaveUp = error;
+    for (const push of this.queue.drain()) this.ledger.giveUp(push, 'connect-failed');
+    for (const [timer, push] of this.delayed) {
+      clearTimeout(timer);
+      this.ledger.giveUp(push, 'connect-failed');
+    }
+    this.delayed.clear();
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+    this.releaseWaiters(true);
+  }
+
+  private releaseWaiters(all: boolean): void {
+    if (this.waiters.length === 0 || (!all && this.queue.length >= this.highWaterMark / 2)) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private maybeFinish(): void {
+    const closing = this.closing;
+    if (!closing || this.finished || this.queue.length > 0 || this.delayed.size > 0) return;
+    for (const connection of this.connections) {
+      if (connection.inFlight.size > 0) return;
+    }
+    if (this.connections.size > 0) {
+      for (const connection of this.connections) connection.close();
+      return;
+    }
+    this.finished = true;
+    clearTimeout(this.backoffTimer);
+    this.backoffTimer = undefined;
+    closing.resolve(this.ledger.report(Date.now() - this.started));
+  }
+}
+
+/** Refusals of one notification (unprocessed streams) before it is reported unconfirmed. */
+const MAX_REFUSALS = 10;
