@@ -31,6 +31,8 @@ export interface ConnectionHooks {
   room(connection: H2Connection): void;
   answered(connection: H2Connection, push: Push, outcome: PushOutcome, apnsId: string | undefined): void;
   unanswered(connection: H2Connection, push: Push, how: Unanswered): void;
+  /** APNs sent GOAWAY (with the reason of its debug data, if any). */
+  goaway(connection: H2Connection, reason: string | undefined): void;
   closed(connection: H2Connection, cause: Http2DisconnectCause, reason: string | undefined, error: Error | undefined): void;
 }
 
@@ -242,6 +244,7 @@ export class H2Connection {
     this.reason ??= body?.reason ?? (errorCode !== constants.NGHTTP2_NO_ERROR ? `GOAWAY error ${errorCode}` : undefined);
     this.cause = 'goaway';
     this.state = 'draining';
+    this.hooks.goaway(this, this.reason);
   }
 
   private streamClosed(stream: ClientHttp2Stream, entry: InFlight): void {
@@ -267,7 +270,8 @@ export class H2Connection {
     if (entry.timedOut) return 'timeout';
     // Above a GOAWAY's lastStreamId, or refused outright: APNs never processed it.
     if (stream.rstCode === constants.NGHTTP2_REFUSED_STREAM || (stream.id !== undefined && stream.id > this.goawayLastStreamId)) return 'refused';
-    if (this.session?.destroyed || this.session?.closed) return 'lost';
+    // At or below lastStreamId yet cut off unanswered, or the connection died: fate unknown.
+    if (this.session?.destroyed || this.session?.closed || this.goawayLastStreamId !== Number.POSITIVE_INFINITY) return 'lost';
     return 'reset';
   }
 

@@ -100,6 +100,7 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
       room: () => this.schedulePump(),
       answered: (connection, push, outcome, apnsId) => this.answered(connection, push, outcome, apnsId),
       unanswered: (connection, push, how) => this.unanswered(connection, push, how),
+      goaway: (_connection, reason) => this.rejectedBy(reason),
       closed: (connection, cause, reason, error) => this.closed(connection, cause, reason, error),
     };
   }
@@ -263,10 +264,7 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
       else this.failures += 1;
     }
     this.emit('disconnect', { connection: connection.number, cause, ...(reason !== undefined ? { reason } : {}), ...(error ? { error } : {}) });
-    const info = reason !== undefined ? reasonInfo(reason) : undefined;
-    if (info?.known && info.action === 'fix' && !this.gaveUp) {
-      this.giveUp(new ApnsClientError('APNS_ERR_CONNECTION_REJECTED', `APNs closed the connection with ${reason}: ${info.meaning}`));
-    } else if (this.failures > this.reconnectLimit && !this.gaveUp) {
+    if (this.failures > this.reconnectLimit && !this.gaveUp) {
       this.giveUp(
         new ApnsClientError(
           'APNS_ERR_RECONNECT_LIMIT',
@@ -275,6 +273,13 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
       );
     }
     this.schedulePump();
+  }
+
+  /** A GOAWAY whose reason only a fix cures (wrong environment, bad certificate): resending would fail the same way. */
+  private rejectedBy(reason: string | undefined): void {
+    const info = reason !== undefined ? reasonInfo(reason) : undefined;
+    if (!info?.known || info.action !== 'fix' || this.gaveUp) return;
+    this.giveUp(new ApnsClientError('APNS_ERR_CONNECTION_REJECTED', `APNs closed the connection with ${reason}: ${info.meaning}; fix that and send again`));
   }
 
   private giveUp(error: ApnsClientError): void {
