@@ -196,6 +196,11 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
     if (outcome.ok) return this.ledger.deliver(push);
     const info = outcome.info ?? reasonInfo(outcome.reason, outcome.status);
     if (outcome.reason === 'ExpiredProviderToken') return this.expiredToken(connection, push, outcome, apnsId);
+    if (CREDENTIAL_REASONS.has(outcome.reason)) {
+      // Every push would get the same answer: report this one, and stop with what to fix.
+      this.ledger.fail(push, outcome, info, apnsId);
+      return this.rejectedBy(outcome.reason);
+    }
     if (info.action === 'retry' && push.retries < this.maxRetries && !this.gaveUp) {
       if (info.newConnection) connection.drain();
       push.retries += 1;
@@ -279,7 +284,7 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
   private rejectedBy(reason: string | undefined): void {
     const info = reason !== undefined ? reasonInfo(reason) : undefined;
     if (!info?.known || info.action !== 'fix' || this.gaveUp) return;
-    this.giveUp(new ApnsClientError('APNS_ERR_CONNECTION_REJECTED', `APNs closed the connection with ${reason}: ${info.meaning}; fix that and send again`));
+    this.giveUp(new ApnsClientError('APNS_ERR_CONNECTION_REJECTED', `APNs answered ${reason}: ${info.meaning}; fix that and send again`));
   }
 
   private giveUp(error: ApnsClientError): void {
@@ -317,6 +322,16 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
     closing.resolve(this.ledger.report(Date.now() - this.started));
   }
 }
+
+/** Answers about the credentials or the environment, not the notification: all others would get them too. */
+const CREDENTIAL_REASONS: ReadonlySet<string> = new Set([
+  'BadCertificate',
+  'BadCertificateEnvironment',
+  'InvalidProviderToken',
+  'MissingProviderToken',
+  'BadEnvironmentKeyIdInToken',
+  'BadEnvironmentKeyInToken',
+]);
 
 /** Refusals of one notification (unprocessed streams) before it is reported unconfirmed. */
 const MAX_REFUSALS = 10;
