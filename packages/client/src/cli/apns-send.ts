@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // apns-send: send notifications through the binary gateway and report each outcome (see --help).
-import { exitCodeFor, formatCliError, PASSPHRASE_ENV, resolveCredentials } from '@apnskit/tls';
+import { exitCodeFor, formatCliError, PASSPHRASE_ENV, resolveCredentials, USAGE_EXIT_CODE } from '@apnskit/tls';
+import { isApnsClientError } from '../errors.js';
 import { HELP } from './help.js';
+import { runSendHttp2 } from './h2-run.js';
 import { parseSendCommand } from './options.js';
 import { runSend, type RunControl } from './run.js';
 
@@ -16,15 +18,23 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(HELP);
       return 0;
     }
-    const credentials = resolveCredentials(command.tls);
-    return await runSend(command, credentials, { stdout: process.stdout, stderr: process.stderr }, (control) => {
+    const io = { stdout: process.stdout, stderr: process.stderr };
+    const controls = (control: RunControl): void => {
       interruptible(control);
       stopWhenStdoutCloses(control);
-    });
+    };
+    if (command.http2) return await runSendHttp2(command, io, controls);
+    const credentials = resolveCredentials(command.tls);
+    return await runSend(command, credentials, io, controls);
   } catch (error) {
     process.stderr.write(redact(formatCliError(PROGRAM, error), passphraseOf(argv)));
-    return exitCodeFor(error);
+    return isCredentialError(error) ? USAGE_EXIT_CODE : exitCodeFor(error);
   }
+}
+
+/** A provider key or option the user must fix: exit 2, as for usage and certificate errors. */
+function isCredentialError(error: unknown): boolean {
+  return isApnsClientError(error) && (error.code === 'APNS_ERR_PROVIDER_KEY' || error.code === 'APNS_ERR_INVALID_OPTION' || error.code === 'APNS_ERR_INVALID_NOTIFICATION');
 }
 
 /** First Ctrl-C: stop reading tokens, drain and confirm what was sent, print the summary. Second: quit. */
