@@ -26,6 +26,8 @@ test('token auth: every notification delivered, a 410 failed with its timestamp 
   const sender = createSender(h2Options(mock));
   const unregistered: UnregisteredEvent[] = [];
   sender.on('unregistered', (event) => unregistered.push(event));
+  const connected: number[] = [];
+  sender.on('connect', ({ connection }) => connected.push(connection));
   await within(sendTokens(sender, list));
   const report = await within(sender.close());
   checkH2Ledger(report, mock, list);
@@ -48,6 +50,7 @@ test('token auth: every notification delivered, a 410 failed with its timestamp 
     assert.is(recorded.auth, 'token');
   }
   assert.is(report.connections, 1);
+  assert.equal(connected, [1]);
   assert.is(report.resent, 0);
 });
 

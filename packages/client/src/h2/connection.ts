@@ -27,6 +27,8 @@ export interface ConnectionSettings {
 }
 
 export interface ConnectionHooks {
+  /** TLS, HTTP/2 and the server's first SETTINGS are through. */
+  opened(connection: H2Connection): void;
   /** Room for more streams (ready, a stream ended, the limit rose). */
   room(connection: H2Connection): void;
   answered(connection: H2Connection, push: Push, outcome: PushOutcome, apnsId: string | undefined): void;
@@ -182,6 +184,7 @@ export class H2Connection {
     this.openedAt = Date.now();
     this.state = 'ready';
     this.startTimers();
+    this.hooks.opened(this);
     if (this.signer) this.refreshToken();
     else this.hooks.room(this);
   }

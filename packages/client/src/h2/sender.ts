@@ -97,6 +97,7 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
       },
     });
     this.hooks = {
+      opened: (connection) => this.emit('connect', { connection: connection.number }),
       room: () => this.schedulePump(),
       answered: (connection, push, outcome, apnsId) => this.answered(connection, push, outcome, apnsId),
       unanswered: (connection, push, how) => this.unanswered(connection, push, how),
