@@ -172,4 +172,30 @@ test('backpressure: send() waits at the high-water mark; write()/ready() as on t
   assert.throws(() => sender.write({ token: list[0]!, payload: {} }), (error: { code?: string }) => error.code === 'APNS_ERR_SENDER_CLOSED');
 });
 
+test('a pool of connections shares the queue; PINGs are answered and nothing else changes', async ({ mock }) => {
+  const list = tokens(3000, 0x209);
+  mock.faults.add({ type: 'delay-answer', ms: 1, maxMs: 5, repeat: true });
+  const sender = createSender(h2Options(mock, { connections: 3, pingIntervalMs: 10, pingTimeoutMs: 2000 }));
+  const connected: number[] = [];
+  sender.on('connect', ({ connection }) => connected.push(connection));
+  await within(sendTokens(sender, list));
+  const report = await within(sender.close());
+  checkH2Ledger(report, mock, list);
+  assert.is(report.delivered, 3000);
+  assert.is(report.connections, 3);
+  assert.equal(connected.sort(), [1, 2, 3]);
+  const perConnection = new Map<number, number>();
+  for (const notification of mock.notifications) perConnection.set(notification.connection, (perConnection.get(notification.connection) ?? 0) + 1);
+  assert.is(perConnection.size, 3, 'every connection carried notifications');
+});
+
+test('options are checked: bad ones throw APNS_ERR_INVALID_OPTION before any connection', ({ mock }) => {
+  const base = h2Options(mock);
+  for (const bad of [{ connections: 0 }, { requestTimeoutMs: 0 }, { maxRetries: -1 }, { clock: 5 }, { highWaterMark: 1.5 }]) {
+    assert.throws(() => createSender({ ...base, ...(bad as object) }), (error: { code?: string }) => error.code === 'APNS_ERR_INVALID_OPTION', JSON.stringify(bad));
+  }
+  assert.throws(() => createSender(null as never), (error: { code?: string }) => error.code === 'APNS_ERR_INVALID_OPTION');
+  assert.is(mock.http2.stats().connections, 0);
+});
+
 test.run();
