@@ -7,6 +7,7 @@ import { toAddress } from './connection-api.js';
 import { Connection, type ConnectionHooks } from './connection.js';
 import { resolveConnectionOptions } from './connection-options.js';
 import type { ConnectionOptions } from './connection-types.js';
+import { RoomWaiters, deferred, reconnectDelay, type Deferred } from './sender-plumbing.js';
 import { ApnsClientError, integerOption, invalidOption } from './errors.js';
 import { FrameQueue, type FrameChunk } from './frame-queue.js';
 import { Ledger } from './sender-ledger.js';
@@ -50,12 +51,12 @@ export class Sender extends EventEmitter<SenderEvents> {
   private readonly live = new Set<Connection>();
   private readonly numbers = new WeakMap<Connection, number>();
   private readonly started = Date.now();
-  private waiters: (() => void)[] = [];
+  private readonly waiters = new RoomWaiters();
   private pumpScheduled = false;
   private failures = 0;
   private backoffTimer: NodeJS.Timeout | undefined;
   private gaveUp: ApnsClientError | undefined;
-  private closing: { promise: Promise<SenderReport>; resolve: (report: SenderReport) => void } | undefined;
+  private closing: Deferred<SenderReport> | undefined;
   private finished = false;
 
   constructor(options: SenderOptions) {
@@ -139,7 +140,7 @@ export class Sender extends EventEmitter<SenderEvents> {
   /** Resolves once the queue is below the high-water mark (at once when it is). */
   ready(): Promise<void> {
     if (this.queue.count < this.highWaterMark || this.closing || this.gaveUp) return RESOLVED;
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return this.waiters.wait();
   }
 
   /** Counts so far (for progress displays). */
@@ -159,12 +160,10 @@ export class Sender extends EventEmitter<SenderEvents> {
   /** Writes everything, proves it with a probe per connection, closes, and reports. Idempotent. */
   close(): Promise<SenderReport> {
     if (this.closing) return this.closing.promise;
-    let resolve!: (report: SenderReport) => void;
-    const promise = new Promise<SenderReport>((done) => (resolve = done));
-    this.closing = { promise, resolve };
+    this.closing = deferred<SenderReport>();
     this.releaseWaiters(true);
     this.schedulePump();
-    return promise;
+    return this.closing.promise;
   }
 
   private schedulePump(): void {
@@ -192,7 +191,7 @@ export class Sender extends EventEmitter<SenderEvents> {
 
   private ensureConnections(): void {
     if (this.gaveUp || this.backoffTimer !== undefined || this.queue.count === 0) return;
-    const delay = this.failures === 0 ? 0 : Math.min(this.backoffMaxMs, this.backoffInitialMs * 2 ** (this.failures - 1));
+    const delay = reconnectDelay(this.failures, this.backoffInitialMs, this.backoffMaxMs);
     if (delay > 0) {
       this.backoffTimer = setTimeout(() => {
         this.backoffTimer = undefined;
@@ -264,10 +263,7 @@ export class Sender extends EventEmitter<SenderEvents> {
   }
 
   private releaseWaiters(all: boolean): void {
-    if (this.waiters.length === 0 || (!all && this.queue.count >= this.highWaterMark / 2)) return;
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const resolve of waiters) resolve();
+    this.waiters.release(all, this.queue.count, this.highWaterMark);
   }
 
   /** While closing: each connection with nothing left to write ends with the probe. */

@@ -3,21 +3,11 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { MockServer } from '@apnskit/mock-server';
 import { createSender } from '../src/index.js';
-import { checkH2Ledger, h2Options, sendTokens, watchH2Duplicates } from './h2-helpers.js';
-import { startMock, tokens, within } from './helpers.js';
+import { checkH2Ledger, h2Options, sendTokens, useHttp2Mock, watchH2Duplicates } from './h2-helpers.js';
+import { tokens, within } from './helpers.js';
 
 const test = suite<{ mock: MockServer }>('http2 sender faults');
-
-test.before(async (context) => {
-  context.mock = await startMock({ closeGraceMs: 100 });
-});
-test.before.each(({ mock }) => {
-  mock.reset();
-  mock.http2.setMaxConcurrentStreams(1000);
-});
-test.after(async ({ mock }) => {
-  await mock.close();
-});
+useHttp2Mock(test);
 
 test('GOAWAY mid-run with hundreds of streams in flight: those above lastStreamId resent on a new connection, none lost or doubled', async ({ mock }) => {
   for (let round = 0; round < 3; round += 1) {

@@ -1,5 +1,7 @@
+import type { Test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { MockServer } from '@apnskit/mock-server';
+import { startMock } from './helpers.js';
 import type { Http2Sender, Http2SenderOptions, Http2SenderReport } from '../src/index.js';
 
 /** Options for an HTTP/2 sender with token auth against the mock, with short timers for tests. */
@@ -63,4 +65,18 @@ export function checkH2Ledger(report: Http2SenderReport, mock: MockServer, sent:
 
 export async function sendTokens(sender: Http2Sender, list: readonly string[], payload: object = { aps: { alert: 'Hello' } }): Promise<void> {
   for (const token of list) await sender.send({ token, payload });
+}
+
+/** One mock per suite (short close grace), reset with its full stream limit before each test. */
+export function useHttp2Mock(test: Test<{ mock: MockServer }>): void {
+  test.before(async (context) => {
+    context.mock = await startMock({ closeGraceMs: 100 });
+  });
+  test.before.each(({ mock }) => {
+    mock.reset();
+    mock.http2.setMaxConcurrentStreams(1000);
+  });
+  test.after(async ({ mock }) => {
+    await mock.close();
+  });
 }

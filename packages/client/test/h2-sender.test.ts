@@ -3,21 +3,11 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { MockServer } from '@apnskit/mock-server';
 import { createSender, type Http2SenderReport, type UnregisteredEvent } from '../src/index.js';
-import { checkH2Ledger, h2Options, sendTokens, watchH2Duplicates } from './h2-helpers.js';
-import { startMock, tokens, within } from './helpers.js';
+import { checkH2Ledger, h2Options, sendTokens, useHttp2Mock } from './h2-helpers.js';
+import { tokens, within } from './helpers.js';
 
 const test = suite<{ mock: MockServer }>('http2 sender');
-
-test.before(async (context) => {
-  context.mock = await startMock({ closeGraceMs: 100 });
-});
-test.before.each(({ mock }) => {
-  mock.reset();
-  mock.http2.setMaxConcurrentStreams(1000);
-});
-test.after(async ({ mock }) => {
-  await mock.close();
-});
+useHttp2Mock(test);
 
 test('token auth: every notification delivered, a 410 failed with its timestamp and an unregistered event', async ({ mock }) => {
   const list = tokens(300, 0x201);

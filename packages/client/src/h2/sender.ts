@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import { reasonInfo, type PushOutcome } from '@apnskit/codec/http2';
 import { resolveCredentials, resolveServerTrust, type ApnsTlsOptions, type ResolvedCredentials } from '@apnskit/tls';
 import type { Address } from '../address.js';
+import { RoomWaiters, deferred, reconnectDelay, type Deferred } from '../sender-plumbing.js';
 import { ApnsClientError, integerOption, invalidOption } from '../errors.js';
 import { H2Connection, type ConnectionHooks, type ConnectionSettings, type Unanswered } from './connection.js';
 import { Http2Ledger } from './ledger.js';
@@ -46,12 +47,12 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
   /** Resends waiting out their backoff. */
   private readonly delayed = new Map<NodeJS.Timeout, Push>();
   private readonly started = Date.now();
-  private waiters: (() => void)[] = [];
+  private readonly waiters = new RoomWaiters();
   private pumpScheduled = false;
   private failures = 0;
   private backoffTimer: NodeJS.Timeout | undefined;
   private gaveUp: ApnsClientError | undefined;
-  private closing: { promise: Promise<Http2SenderReport>; resolve: (report: Http2SenderReport) => void } | undefined;
+  private closing: Deferred<Http2SenderReport> | undefined;
   private finished = false;
 
   constructor(options: Http2SenderOptions) {
@@ -124,7 +125,7 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
   /** Resolves once the queue is below the high-water mark (at once when it is). */
   ready(): Promise<void> {
     if (this.queue.length < this.highWaterMark || this.closing || this.gaveUp) return RESOLVED;
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return this.waiters.wait();
   }
 
   stats(): { sent: number; queued: number; inFlight: number; delivered: number; failed: number; unconfirmed: number; resent: number; connections: number } {
@@ -137,12 +138,10 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
   /** Sends everything queued, waits for every answer (or timeout), closes the connections and reports. Idempotent. */
   close(): Promise<Http2SenderReport> {
     if (this.closing) return this.closing.promise;
-    let resolve!: (report: Http2SenderReport) => void;
-    const promise = new Promise<Http2SenderReport>((done) => (resolve = done));
-    this.closing = { promise, resolve };
+    this.closing = deferred<Http2SenderReport>();
     this.releaseWaiters(true);
     this.schedulePump();
-    return promise;
+    return this.closing.promise;
   }
 
   private schedulePump(): void {
@@ -169,7 +168,7 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
 
   private ensureConnections(): void {
     if (this.gaveUp || this.backoffTimer !== undefined || this.queue.length === 0) return;
-    const delay = this.failures === 0 ? 0 : Math.min(this.backoffMaxMs, this.backoffInitialMs * 2 ** (this.failures - 1));
+    const delay = reconnectDelay(this.failures, this.backoffInitialMs, this.backoffMaxMs);
     if (delay > 0) {
       this.backoffTimer = setTimeout(() => {
         this.backoffTimer = undefined;
@@ -301,10 +300,7 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
   }
 
   private releaseWaiters(all: boolean): void {
-    if (this.waiters.length === 0 || (!all && this.queue.length >= this.highWaterMark / 2)) return;
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const resolve of waiters) resolve();
+    this.waiters.release(all, this.queue.length, this.highWaterMark);
   }
 
   private maybeFinish(): void {
