@@ -16,6 +16,12 @@ export interface MockServerOptions {
   readonly http2Port?: number;
   /** SETTINGS_MAX_CONCURRENT_STREAMS of an HTTP/2 connection once authenticated (a token connection has 1 before). Default 1000. */
   readonly http2MaxConcurrentStreams?: number;
+  /**
+   * An HTTP/2 connection with no traffic at all (not even PING) for this long is closed. It also
+   * frees sessions node:http2 stops reading after a protocol error it answers only with GOAWAY.
+   * Default 3600000 (an hour: Apple advises a PING after an hour idle).
+   */
+  readonly http2IdleTimeoutMs?: number;
   /** Reason answered for a provider token whose key is restricted to the other environment. Default Apple's spelling. */
   readonly environmentKeyReason?: 'BadEnvironmentKeyIdInToken' | 'BadEnvironmentKeyInToken';
   /** The mock's clock in milliseconds since the epoch (token ages, 410 timestamps). Default Date.now; `POST /clock` shifts it. */
@@ -89,6 +95,7 @@ export function resolveOptions(options: MockServerOptions): ResolvedOptions {
     http2Port: integer('http2Port', options.http2Port ?? 0, 0, 65535),
     http2MaxConcurrentStreams: integer('http2MaxConcurrentStreams', options.http2MaxConcurrentStreams ?? 1000, 1, 0x7fffffff),
     environmentKeyReason,
+    http2IdleTimeoutMs: integer('http2IdleTimeoutMs', options.http2IdleTimeoutMs ?? 3_600_000, 1, 86_400_000),
     topic: options.topic ?? 'com.example.app',
     p12Passphrase: options.p12Passphrase ?? 'apnskit-mock',
     seed: integer('seed', options.seed ?? 1, 0, 0xffffffff),

@@ -230,6 +230,7 @@ export class MockServer extends EventEmitter<MockServerEvents> {
       environment: options.environment,
       closeGraceMs: options.closeGraceMs,
       maxConcurrentStreams: options.http2MaxConcurrentStreams,
+      idleTimeoutMs: options.http2IdleTimeoutMs,
       seed: options.seed,
       certsDir: this.certs.paths.dir,
       wrongEnvironmentReason: options.environmentKeyReason,

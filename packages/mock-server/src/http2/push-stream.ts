@@ -60,8 +60,10 @@ function afterAuth(connection: Http2Connection, stream: ServerHttp2Stream, reque
 }
 
 /**
- * Reads the body, keeping at most `limit` bytes: a body over it is answered as soon as the limit is
- * passed, with nothing more buffered (a flood costs no memory).
+ * Reads the body, keeping at most `limit` bytes: past it the rest is read and dropped, so a flood
+ * costs no memory. The answer waits for the end of the body: answering first would leave the
+ * client's remaining DATA frames on a closed stream, which node:http2 counts as invalid and ends
+ * the whole connection for (ENHANCE_YOUR_CALM).
  */
 function readBody(stream: ServerHttp2Stream, limit: number, done: (payload: Buffer, length: number) => void): void {
   const chunks: Buffer[] = [];
@@ -70,17 +72,12 @@ function readBody(stream: ServerHttp2Stream, limit: number, done: (payload: Buff
   const finish = (): void => {
     if (finished) return;
     finished = true;
-    done(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), length);
+    done(length > limit ? EMPTY : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), length);
   };
   stream.on('data', (chunk: Buffer) => {
     length += chunk.length;
-    if (finished) return;
-    if (length > limit) {
-      chunks.length = 0;
-      finish();
-    } else {
-      chunks.push(chunk);
-    }
+    if (length <= limit) chunks.push(chunk);
+    else chunks.length = 0;
   });
   stream.on('end', finish);
   // An empty body that ended before these listeners came (after an async token check) emits no 'end' again.
@@ -90,6 +87,8 @@ function readBody(stream: ServerHttp2Stream, limit: number, done: (payload: Buff
     finished = true;
   });
 }
+
+const EMPTY = Buffer.alloc(0);
 
 function accept(connection: Http2Connection, stream: ServerHttp2Stream, request: CheckedPushRequest, apnsId: string, auth: 'token' | 'certificate', payload: Buffer): void {
   const { service } = connection;

@@ -47,6 +47,7 @@ export interface Http2ServiceContext {
   readonly environment: PushEnvironment;
   readonly closeGraceMs: number;
   readonly maxConcurrentStreams: number;
+  readonly idleTimeoutMs: number;
   readonly seed: number;
   readonly certsDir: string;
   readonly wrongEnvironmentReason: Reason;
@@ -201,8 +202,13 @@ export class Http2Service {
 
   private onSession(session: ServerHttp2Session): void {
     const handing = this.handing;
+    let connection: Http2Connection | undefined;
+    // A protocol error (garbage, a header block too large, a flood) ends the connection at once:
+    // node:http2 sends GOAWAY but would leave the socket open.
     session.on('error', () => {
       this.counters.sessionErrors++;
+      if (connection) connection.destroy();
+      else session.destroy();
     });
     if (!handing) {
       session.destroy();
@@ -211,9 +217,10 @@ export class Http2Service {
     const number = this.nextNumber++;
     this.counters.connections++;
     const auth = new ConnectionAuth(handing.certificate, this.context.environment, this.verifier);
-    const connection = new Http2Connection(number, this, session, handing.socket, auth);
-    (session as ServerHttp2Session & { [CONNECTION]?: Http2Connection })[CONNECTION] = connection;
-    this.connections.add(connection);
+    const created = new Http2Connection(number, this, session, handing.socket, auth);
+    connection = created;
+    (session as ServerHttp2Session & { [CONNECTION]?: Http2Connection })[CONNECTION] = created;
+    this.connections.add(created);
     const socket: Socket = handing.socket;
     this.context.connected({
       connection: number,
@@ -221,9 +228,12 @@ export class Http2Service {
       topic: handing.certificate?.topic,
       environments: handing.certificate?.environments ?? [],
     });
+    session.setTimeout(this.context.idleTimeoutMs, () => created.destroy());
+    // A session waiting in the middle of a header block outlives its socket unless told.
+    handing.socket.once('close', () => created.destroy());
     session.once('close', () => {
-      this.connections.delete(connection);
-      connection.ended();
+      this.connections.delete(created);
+      created.ended();
       this.context.disconnected(number, 'client');
     });
   }
