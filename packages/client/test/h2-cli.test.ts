@@ -91,6 +91,49 @@ test('a stream never answered shows as an unconfirmed JSON line', async ({ mock 
   assert.is(lines[1]!.delivered, 1);
 });
 
+test('a tokens file with an unreadable line, text output, priority and expiry flags, in process', async ({ mock }) => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join: joinPath } = await import('node:path');
+  const { runSendHttp2 } = await import('../src/cli/h2-run.js');
+  const dir = mkdtempSync(joinPath(tmpdir(), 'apns-send-h2-'));
+  try {
+    const file = joinPath(dir, 'tokens.txt');
+    writeFileSync(file, `${token(30)}\nnot-a-token\n${token(31)}\n`);
+    const parsed = await parseSendCommand([...tokenArgs(mock), '--tokens-file', file, '--payload', '{"aps":{"content-available":1}}', '--push-type', 'background', '--priority', '5', '--expiry', '3600'], {});
+    if (parsed.help) throw new Error('unexpected --help');
+    let stdout = '';
+    const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true } };
+    const code = await runSendHttp2(parsed, io);
+    assert.is(code, 1, stdout);
+    assert.match(stdout, /delivered\s+2/);
+    assert.match(stdout, /line 2: malformed-token/);
+    const held = mock.notifications.filter((notification) => notification.format === 'h2');
+    assert.is(held.length, 2);
+    assert.ok(held.every((notification) => notification.format === 'h2' && notification.pushType === 'background' && notification.priority === 5 && notification.expiration !== undefined));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a sender that gives up mid-run: stopped early, the rest unconfirmed, exit 1', async ({ mock }) => {
+  const { runSendHttp2 } = await import('../src/cli/h2-run.js');
+  const key = mock.http2.addKey({ environment: 'production' });
+  const args = tokenArgs(mock).map((arg) => (arg === mock.http2.defaultKey.path ? (key.path as string) : arg === mock.http2.defaultKey.keyId ? key.keyId : arg === mock.http2.defaultKey.teamId ? key.teamId : arg));
+  const recipients = Array.from({ length: 40 }, (_, index) => ['--token', token(100 + index)]).flat();
+  const parsed = await parseSendCommand([...args, ...recipients, '--alert', 'Hi'], {});
+  if (parsed.help) throw new Error('unexpected --help');
+  let stdout = '';
+  let stderr = '';
+  const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
+  let stop: (() => void) | undefined;
+  const code = await runSendHttp2(parsed, io, (control) => (stop = control.stop), { highWaterMark: 1 });
+  assert.is(code, 1);
+  assert.ok(stop);
+  assert.match(stderr, /BadEnvironmentKeyIdInToken/);
+  assert.match(stdout, /failed\s+1/);
+});
+
 test('bad credentials and usage: exit 2 before any connection', async ({ mock }) => {
   const before = mock.http2.stats().connections;
   const args = tokenArgs(mock);

@@ -188,4 +188,30 @@ test('options are checked: bad ones throw APNS_ERR_INVALID_OPTION before any con
   assert.is(mock.http2.stats().connections, 0);
 });
 
+test('keepDelivered, byte tokens, the key as bytes, a host:port address: the same report', async ({ mock }) => {
+  const { readFileSync } = await import('node:fs');
+  const key = mock.http2.defaultKey;
+  const list = tokens(4, 0x20a);
+  const sender = createSender(
+    h2Options(mock, {
+      keepDelivered: true,
+      address: `${mock.host}:${mock.http2.port}`,
+      token: { key: readFileSync(key.path as string), keyId: key.keyId, teamId: key.teamId },
+    }),
+  );
+  for (const token of list) await sender.send({ token: Buffer.from(token, 'hex'), payload: Buffer.from('{"aps":{"alert":"x"}}'), expiry: 0, priority: 5 });
+  const report = await within(sender.close());
+  checkH2Ledger(report, mock, list);
+  assert.equal(report.deliveredNotifications?.map((notification) => notification.token).sort(), [...list].sort());
+  assert.ok(report.deliveredNotifications?.every((notification) => notification.priority === 5 && notification.expiration === 0));
+});
+
+test('the environment names the provider API host; an explicit address wins', async () => {
+  const { resolveHttp2Address } = await import('../src/h2/endpoints.js');
+  assert.equal(resolveHttp2Address(undefined, undefined), { host: 'api.sandbox.push.apple.com', port: 443 });
+  assert.equal(resolveHttp2Address('production', undefined), { host: 'api.push.apple.com', port: 443 });
+  assert.equal(resolveHttp2Address('production', 'localhost'), { host: 'localhost', port: 443 });
+  assert.equal(resolveHttp2Address('sandbox', { host: 'h', port: 2197 }), { host: 'h', port: 2197 });
+});
+
 test.run();
