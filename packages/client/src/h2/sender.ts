@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { reasonInfo, type PushOutcome } from '@apnskit/codec/http2';
+import { decideAnswer, decideUnanswered, type RetryPolicy } from './answer-policy.js';
 import { resolveCredentials, resolveServerTrust, type ApnsTlsOptions, type ResolvedCredentials } from '@apnskit/tls';
 import type { Address } from '../address.js';
 import { RoomWaiters, deferred, reconnectDelay, type Deferred } from '../sender-plumbing.js';
@@ -34,8 +35,7 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
   private readonly poolSize: number;
   private readonly highWaterMark: number;
   private readonly maxRetries: number;
-  private readonly retryInitialMs: number;
-  private readonly retryMaxMs: number;
+  private readonly retry: RetryPolicy;
   private readonly reconnectLimit: number;
   private readonly backoffInitialMs: number;
   private readonly backoffMaxMs: number;
@@ -70,8 +70,11 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
     this.poolSize = integerOption('connections', options.connections, 1, 1, 1024);
     this.highWaterMark = integerOption('highWaterMark', options.highWaterMark, 8192, 1);
     this.maxRetries = integerOption('maxRetries', options.maxRetries, 3, 0, 100);
-    this.retryInitialMs = integerOption('retryBackoff.initialMs', options.retryBackoff?.initialMs, 1000, 0);
-    this.retryMaxMs = integerOption('retryBackoff.maxMs', options.retryBackoff?.maxMs, 60_000, 0);
+    this.retry = {
+      maxRetries: this.maxRetries,
+      initialMs: integerOption('retryBackoff.initialMs', options.retryBackoff?.initialMs, 1000, 0),
+      maxMs: integerOption('retryBackoff.maxMs', options.retryBackoff?.maxMs, 60_000, 0),
+    };
     this.reconnectLimit = integerOption('reconnectLimit', options.reconnectLimit, 10, 0);
     this.backoffInitialMs = integerOption('backoff.initialMs', options.backoff?.initialMs, 100, 0);
     this.backoffMaxMs = integerOption('backoff.maxMs', options.backoff?.maxMs, 5000, 0);
@@ -101,7 +104,7 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
       opened: (connection) => this.emit('connect', { connection: connection.number }),
       room: () => this.schedulePump(),
       answered: (connection, push, outcome, apnsId) => this.answered(connection, push, outcome, apnsId),
-      unanswered: (connection, push, how) => this.unanswered(connection, push, how),
+      unanswered: (_connection, push, how) => this.unanswered(push, how),
       goaway: (_connection, reason) => this.rejectedBy(reason),
       closed: (connection, cause, reason, error) => this.closed(connection, cause, reason, error),
     };
@@ -192,67 +195,49 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
   }
 
   private answered(connection: H2Connection, push: Push, outcome: PushOutcome, apnsId: string | undefined): void {
-    if (connection.answeredAny) this.failures = 0;
-    if (outcome.ok) return this.ledger.deliver(push);
-    const info = outcome.info ?? reasonInfo(outcome.reason, outcome.status);
-    if (outcome.reason === 'ExpiredProviderToken') return this.expiredToken(connection, push, outcome, apnsId);
-    if (CREDENTIAL_REASONS.has(outcome.reason)) {
-      // Every push would get the same answer: report this one, and stop with what to fix.
-      this.ledger.fail(push, outcome, info, apnsId);
-      return this.rejectedBy(outcome.reason);
-    }
-    if (info.action === 'retry' && push.retries < this.maxRetries && !this.gaveUp) {
-      if (info.newConnection) connection.drain();
-      push.retries += 1;
-      this.ledger.resend(push, 'retryable-answer', false);
-      const delay = Math.min(this.retryMaxMs, this.retryInitialMs * 2 ** (push.retries - 1));
-      const timer = setTimeout(() => {
-        this.delayed.delete(timer);
-        this.requeue(push);
-      }, delay);
-      this.delayed.set(timer, push);
-      return;
-    }
-    this.ledger.fail(push, outcome, info, apnsId);
-  }
-
-  /**
-   * ExpiredProviderToken: that connection's token is done; the push goes once more on a fresh
-   * connection with a fresh token. A fresh token refused again means the clocks disagree: that is
-   * reported as APNS_ERR_CLOCK_SKEW and the sender stops, rather than sign and fail forever.
-   */
-  private expiredToken(connection: H2Connection, push: Push, outcome: PushOutcome, apnsId: string | undefined): void {
-    connection.drain('token-expired');
-    if (!push.tokenRetried && !this.gaveUp) {
-      push.tokenRetried = true;
-      this.ledger.resend(push, 'expired-provider-token', false);
-      this.requeue(push);
-      return;
-    }
-    this.ledger.fail(push, outcome, outcome.info ?? reasonInfo(outcome.reason, outcome.status), apnsId);
-    if (push.tokenRetried && !this.gaveUp) {
-      this.giveUp(
-        new ApnsClientError(
-          'APNS_ERR_CLOCK_SKEW',
-          "APNs answered ExpiredProviderToken to a provider token signed moments ago: this machine's clock is off; sync it (NTP) and send again",
-        ),
-      );
+    this.failures = 0;
+    const decision = decideAnswer(outcome, push, this.retry);
+    switch (decision.kind) {
+      case 'delivered':
+        return this.ledger.deliver(push);
+      case 'failed':
+        return this.ledger.fail(push, outcome, decision.info, apnsId);
+      case 'credentials':
+        this.ledger.fail(push, outcome, decision.info, apnsId);
+        return this.rejectedBy(outcome.reason);
+      case 'fresh-token':
+        // That connection's token is done: a fresh connection signs a fresh one.
+        connection.drain('token-expired');
+        push.tokenRetried = true;
+        this.ledger.resend(push, 'expired-provider-token', false);
+        return this.requeue(push);
+      case 'clock-skew':
+        connection.drain('token-expired');
+        this.ledger.fail(push, outcome, decision.info, apnsId);
+        if (!this.gaveUp) this.giveUp(new ApnsClientError('APNS_ERR_CLOCK_SKEW', "APNs answered ExpiredProviderToken to a provider token signed moments ago: this machine's clock is off; sync it (NTP) and send again"));
+        return;
+      case 'retry': {
+        if (this.gaveUp) return this.ledger.fail(push, outcome, decision.info, apnsId);
+        if (decision.newConnection) connection.drain();
+        push.retries += 1;
+        this.ledger.resend(push, 'retryable-answer', false);
+        const timer = setTimeout(() => {
+          this.delayed.delete(timer);
+          this.requeue(push);
+        }, decision.delayMs);
+        this.delayed.set(timer, push);
+        return;
+      }
     }
   }
 
-  private unanswered(_connection: H2Connection, push: Push, how: Unanswered): void {
-    if (how === 'timeout') return this.ledger.giveUp(push, 'timeout');
-    if (this.gaveUp) return this.ledger.giveUp(push, 'connect-failed');
-    if (how === 'refused') {
-      // Never processed: resending costs no retry, but a server that refuses everything is bounded too.
-      push.refusals += 1;
-      if (push.refusals > MAX_REFUSALS) return this.ledger.giveUp(push, 'retry-limit');
-      this.ledger.resend(push, 'refused', false);
-      return this.requeue(push);
-    }
-    if (push.retries >= this.maxRetries) return this.ledger.giveUp(push, 'retry-limit');
-    push.retries += 1;
-    this.ledger.resend(push, how === 'lost' ? 'connection-lost' : 'reset', true);
+  private unanswered(push: Push, how: Unanswered): void {
+    if (this.gaveUp && how !== 'timeout') return this.ledger.giveUp(push, 'connect-failed');
+    const decision = decideUnanswered(how, push, this.maxRetries);
+    if (decision.kind === 'unconfirmed') return this.ledger.giveUp(push, decision.reason);
+    if (decision.charged) push.retries += 1;
+    else push.refusals += 1;
+    this.ledger.resend(push, decision.cause, decision.possiblyDelivered);
     this.requeue(push);
   }
 
@@ -319,16 +304,3 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
     closing.resolve(this.ledger.report(Date.now() - this.started));
   }
 }
-
-/** Answers about the credentials or the environment, not the notification: all others would get them too. */
-const CREDENTIAL_REASONS: ReadonlySet<string> = new Set([
-  'BadCertificate',
-  'BadCertificateEnvironment',
-  'InvalidProviderToken',
-  'MissingProviderToken',
-  'BadEnvironmentKeyIdInToken',
-  'BadEnvironmentKeyInToken',
-]);
-
-/** Refusals of one notification (unprocessed streams) before it is reported unconfirmed. */
-const MAX_REFUSALS = 10;
