@@ -171,7 +171,9 @@ export class Http2Service {
   }
 
   private h2Server(maxConcurrentStreams: number): Http2Server {
-    const server = createH2Server({ settings: { maxConcurrentStreams } });
+    // 1000 streams in flight need more than node:http2's default 10 MB of session memory (past it,
+    // new streams are refused with ENHANCE_YOUR_CALM); still a bound per connection.
+    const server = createH2Server({ settings: { maxConcurrentStreams }, maxSessionMemory: SESSION_MEMORY_MB });
     server.on('session', (session: ServerHttp2Session) => this.onSession(session));
     server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => {
       const connection = (stream.session as ServerHttp2Session & { [CONNECTION]?: Http2Connection } | undefined)?.[CONNECTION];
@@ -238,6 +240,9 @@ export class Http2Service {
     });
   }
 }
+
+/** Most memory one HTTP/2 session may hold, in megabytes. */
+const SESSION_MEMORY_MB = 64;
 
 /** Where a session keeps its connection. */
 const CONNECTION = Symbol('apnskit.http2.connection');
