@@ -134,7 +134,7 @@ export class H2Connection {
     }
     let stream: ClientHttp2Stream;
     try {
-      stream = session.request(pushRequestHeaders({ ...push.fields, providerToken: this.token }), { endStream: false });
+      stream = session.request(pushRequestHeaders({ ...push.notification, providerToken: this.token }), { endStream: false });
     } catch (error) {
       // ERR_HTTP2_GOAWAY_SESSION or ERR_HTTP2_INVALID_SESSION: this session takes no more streams.
       this.error ??= error as Error;

@@ -25,9 +25,8 @@ export interface PushDefaults {
 
 /** One notification in the sender's books: what it is, and how often it has been tried. */
 export interface Push {
-  readonly notification: Http2SentNotification;
-  /** Headers to send, without the provider token. */
-  readonly fields: PushRequestFields;
+  /** Also the header fields to send (without the provider token). */
+  readonly notification: Http2SentNotification & PushRequestFields;
   /** Resends charged against maxRetries. */
   retries: number;
   /** Streams refused unprocessed (REFUSED_STREAM, above a GOAWAY's lastStreamId). */
@@ -51,7 +50,19 @@ function tokenHex(token: unknown): string {
   return token.toLowerCase();
 }
 
+/** The last payload given and its bytes: a batch sends one payload to many tokens, and one copy serves them all. */
+let lastPayload: unknown;
+let lastBytes: { bytes: Buffer; parsed: unknown } | undefined;
+
 function payloadBytes(payload: unknown): { bytes: Buffer; parsed: unknown } {
+  if (lastBytes !== undefined && payload === lastPayload && typeof payload === 'string') return lastBytes;
+  const result = freshPayloadBytes(payload);
+  lastPayload = payload;
+  lastBytes = result;
+  return result;
+}
+
+function freshPayloadBytes(payload: unknown): { bytes: Buffer; parsed: unknown } {
   if (typeof payload === 'string') return { bytes: Buffer.from(payload), parsed: undefined };
   if (payload instanceof Uint8Array) return { bytes: Buffer.from(payload), parsed: undefined };
   if (payload !== null && typeof payload === 'object') return { bytes: Buffer.from(JSON.stringify(payload)), parsed: payload };
@@ -97,6 +108,5 @@ export function preparePush(input: Http2Notification, defaults: PushDefaults): P
   const apnsId = input.apnsId;
   if (apnsId !== undefined && !isApnsId(apnsId)) throw invalid(`apnsId must be a UUID (8-4-4-4-12 hex), got ${JSON.stringify(apnsId)}`);
   const notification: Http2SentNotification = { token, payload: bytes, topic, pushType, priority, expiration, collapseId, apnsId, format: 'h2' };
-  const fields: PushRequestFields = { token, topic, pushType, priority, expiration, collapseId, apnsId };
-  return { notification, fields, retries: 0, refusals: 0, tokenRetried: false, possiblyDelivered: false };
+  return { notification, retries: 0, refusals: 0, tokenRetried: false, possiblyDelivered: false };
 }
