@@ -105,6 +105,28 @@ test('wrong environment: a key restricted to production on the sandbox stops the
   assert.is(report.unconfirmed.length, 19);
 });
 
+test('wrong environment: a sandbox certificate on the production service stops the sender with BadCertificateEnvironment', async () => {
+  const production = await startMock({ closeGraceMs: 100, environment: 'production' });
+  try {
+    const list = tokens(10, 0x431);
+    const sender = createSender({
+      protocol: 'h2',
+      address: { host: production.host, port: production.http2.port },
+      tls: { cert: production.certs.clientCert, key: production.certs.clientKey, ca: production.certs.ca },
+    });
+    const errors: string[] = [];
+    sender.on('error', (error) => errors.push((error as unknown as { code: string }).code));
+    for (const token of list) sender.write({ token, payload: { aps: { alert: 'x' } } });
+    const report = await within(sender.close());
+    checkH2Ledger(report, production, list);
+    assert.equal(errors, ['APNS_ERR_CONNECTION_REJECTED']);
+    assert.ok(report.failed.length >= 1 && report.failed.every((entry) => entry.status === 403 && entry.reason === 'BadCertificateEnvironment'));
+    assert.is(report.failed.length + report.unconfirmed.length, 10);
+  } finally {
+    await production.close();
+  }
+});
+
 test('bad credentials: a clear typed error before any connection', ({ mock }) => {
   const before = mock.http2.stats().connections;
   const base = h2Options(mock);
