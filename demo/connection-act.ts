@@ -1,6 +1,6 @@
 // Act 1: the explicit connection and its error handler, one bad token among eight messages.
 import { createConnection, type ChannelInactiveEvent, type SentMessage, type TlsInput } from '@apnskit/client';
-import { to } from '@apnskit/codec';
+import { Message } from '@apnskit/codec';
 import type { MockServer } from '@apnskit/mock-server';
 import { shortToken, step } from './display.js';
 import { demoToken } from './tokens.js';
@@ -32,7 +32,7 @@ export async function explicitConnectionAct(mock: MockServer, address: string, t
     });
     for (let index = 0; index < MESSAGES; index += 1) {
       const token = index === BAD_INDEX ? badToken : demoToken(index);
-      connection.send(to(token).withAlertBody(`Hello #${index + 1}`).withBadge(index + 1));
+      connection.send(new Message().to(token).withAlertBody(`Hello #${index + 1}`).withBadge(index + 1));
     }
     step('send', `${MESSAGES} messages queued on connection 1 (the fourth to an uninstalled app)`);
     connection.probe(PROBE_TIMEOUT_MS);

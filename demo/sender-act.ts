@@ -1,6 +1,6 @@
 // Act 2: the managed sender at scale, with invalid tokens and an Apple shutdown scripted in.
 import { createSender, type SenderReport, type TlsInput } from '@apnskit/client';
-import { message, statusInfo } from '@apnskit/codec';
+import { Message, statusInfo } from '@apnskit/codec';
 import type { DisconnectEvent, MockServer, RejectedNotification } from '@apnskit/mock-server';
 import { count, progress, shortToken, step } from './display.js';
 
@@ -59,7 +59,7 @@ export async function senderAct(mock: MockServer, address: string, tls: TlsInput
   }, PROGRESS_INTERVAL_MS);
   try {
     // A template carries what every message shares; each send adds the recipient and its text.
-    const template = message().withBadge(1).withSound('default');
+    const template = new Message().withBadge(1).withSound('default');
     for (const [index, token] of tokens.entries()) {
       await sender.send(template.to(token).withAlertBody(`Your order #${index + 1} has shipped`));
     }

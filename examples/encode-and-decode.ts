@@ -1,6 +1,6 @@
-import { encodeNotification, NotificationDecoder, to } from '@apnskit/codec';
+import { encodeNotification, NotificationDecoder, Message } from '@apnskit/codec';
 
-const message = to('740f4707bebcf74f9b7c25d48e3358945f6aa01da5ddb387462c7eaf61bb78ad')
+const message = new Message().to('740f4707bebcf74f9b7c25d48e3358945f6aa01da5ddb387462c7eaf61bb78ad')
   .withLocKey('GAME_PLAY_REQUEST_FORMAT')
   .withLocArgs(['Jenna', 'Frank'])
   .withId(1);

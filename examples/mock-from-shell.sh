@@ -14,7 +14,7 @@ control="http://127.0.0.1:$(field controlPort)"
 good=$(printf 'a%.0s' {1..64})
 bad=$(printf 'b%.0s' {1..64})
 
-curl -sf -X POST "$control/faults" -d '{"type":"reject-token","token":"'"$bad"'","status":8}' > /dev/null
+curl -sf -X POST "$control/faults" -H 'content-type: application/json' -d '{"type":"reject-token","token":"'"$bad"'","status":8}' > /dev/null
 npx apns-send --gateway "127.0.0.1:$(field gatewayPort)" \
   --cert "$(field clientCert)" --key "$(field clientKey)" --ca "$(field ca)" \
   --token "$good" --token "$bad" --alert 'Hello' --json || echo "apns-send exit code $? (1: something failed)"

@@ -1,5 +1,5 @@
 import { createSender } from '@apnskit/client';
-import { to } from '@apnskit/codec';
+import { Message } from '@apnskit/codec';
 
 const tokens = (process.env.TOKENS ?? '').split(',').filter(Boolean);
 
@@ -15,7 +15,7 @@ sender.on('failed', ({ notification, status, name }) => {
 });
 
 for (const token of tokens) {
-  await sender.send(to(token).withAlertBody('Your order has shipped').withBadge(1)); // waits when the queue is full
+  await sender.send(new Message().to(token).withAlertBody('Your order has shipped').withBadge(1)); // waits when the queue is full
 }
 const report = await sender.close(); // drains, then proves delivery with a final probe
 console.log(`${report.delivered} delivered, ${report.failed.length} failed, ${report.unconfirmedCount} unconfirmed`);

@@ -1,7 +1,7 @@
 // The ceiling: one TLS socket writing pre-encoded frames in large batches, nothing else.
 import { once } from 'node:events';
 import tls from 'node:tls';
-import { toWireNotification, wireLength, writeWire } from '@apnskit/codec';
+import { toWireNotification, wireLength, writeWire } from '@apnskit/codec/wire';
 import { collectGarbage } from './collect.js';
 import { benchTokens, PAYLOAD_BYTES } from './fixtures.js';
 import { clock } from './mock-protocol.js';

@@ -1,3 +1,5 @@
+import type { ApnsEnvironment } from '@apnskit/tls';
+
 /** Where a gateway listens. */
 export interface Address {
   readonly host: string;
@@ -7,12 +9,12 @@ export interface Address {
 /** The binary gateway's port. */
 export const GATEWAY_PORT = 2195;
 
-/** Apple's sandbox (development) gateway: gateway.sandbox.push.apple.com:2195. */
-export function devAddress(): Address {
-  return { host: 'gateway.sandbox.push.apple.com', port: GATEWAY_PORT };
-}
+const GATEWAY_HOSTS: Readonly<Record<ApnsEnvironment, string>> = {
+  sandbox: 'gateway.sandbox.push.apple.com',
+  production: 'gateway.push.apple.com',
+};
 
-/** Apple's production gateway: gateway.push.apple.com:2195. */
-export function prodAddress(): Address {
-  return { host: 'gateway.push.apple.com', port: GATEWAY_PORT };
+/** Apple's gateway: gateway.sandbox.push.apple.com:2195 or gateway.push.apple.com:2195 (a fresh object each call). */
+export function gatewayAddress(environment: ApnsEnvironment): Address {
+  return { host: GATEWAY_HOSTS[environment], port: GATEWAY_PORT };
 }

@@ -1,5 +1,6 @@
 import type { TLSSocket } from 'node:tls';
-import { encodeProbeFrame, ErrorResponseDecoder, Message, type ErrorResponse, type Notification, type NotificationFormat } from '@apnskit/codec';
+import { ErrorResponseDecoder, Message, type ErrorResponse, type Notification, type NotificationFormat } from '@apnskit/codec';
+import { encodeProbeFrame } from '@apnskit/codec/wire';
 import type { ResolvedCredentials } from '@apnskit/tls';
 import type { Address } from './address.js';
 import type { ConnectionHandlers, ConnectionHooks, ConnectionOptions } from './connection-types.js';

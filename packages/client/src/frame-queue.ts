@@ -1,40 +1,28 @@
-import * as codecModule from '@apnskit/codec';
 import { NotificationEncoder, type Notification, type NotificationFormat } from '@apnskit/codec';
-import * as identifiersModule from './identifiers.js';
-
-// Module-local copies: imported bindings are live cells that the compiler reloads and checks on
-// every use; these are constants it folds (it matters in the per-frame loops).
-const { FRAME_IDENTIFIER_FROM_END, plainFrameLength, writePlainFrame } = codecModule;
-const { MAX_IDENTIFIER, identifierOf } = identifiersModule;
+import { identifierOffset, minFrameLength } from '@apnskit/codec/wire';
+import { MAX_IDENTIFIER, identifierOf } from './identifiers.js';
 
 /** Bytes per staging chunk: large enough that one socket write carries hundreds of frames. */
 export const CHUNK_BYTES = 128 * 1024;
 /**
- * The smallest frame of each command the client writes (32-byte token, 1-byte payload): it sizes a
- * chunk's offset table, which the sent window keeps as long as the chunk's frames.
+ * The smallest frame of each format the client writes sizes a chunk's offset table, which the sent
+ * window keeps as long as the chunk's frames; a resent frame of unknown format gets the smallest of all.
  */
-const MIN_FRAME_BYTES: Readonly<Record<number, number>> = { 0: 38, 1: 46, 2: 62 };
-const SMALLEST_FRAME_BYTES = 38;
+const SMALLEST_FRAME_BYTES = minFrameLength('simple');
 /** Low bits of a frame's mark: how many times it was resent with its fate unknown (charged against the retry limit). */
 export const RETRIES_MASK = 0x7f;
 /** High bit of a frame's mark: an earlier copy may have been delivered (silent close). */
 export const POSSIBLY_DELIVERED = 0x80;
 
-const FORMAT_COMMAND: Readonly<Record<NotificationFormat, number>> = { simple: 0, enhanced: 1, frame: 2 };
-const FRAME_COMMAND = 2;
-
-/** Where the identifier of an enhanced (command 1) notification starts. */
-const ENHANCED_IDENTIFIER_AT = 1;
-
 /**
  * Encoded frames waiting to be written, packed into one buffer so that a whole chunk goes to
  * the socket in a single write. Each frame keeps its start offset and a one-byte mark. Every
- * frame here was written by NotificationEncoder (or copied from one that was): its identifier
- * sits at a known place, so numbering the frames needs no parsing.
+ * frame here was written by NotificationEncoder (or copied from one that was): the codec says
+ * where its identifier lies, so numbering the frames needs no parsing.
  */
 export class FrameChunk {
   readonly buffer: Buffer;
-  /** A DataView of `buffer`, for word stores. */
+  /** A DataView of `buffer`, for patching identifiers. */
   readonly view: DataView;
   readonly starts: Uint32Array;
   readonly marks: Uint8Array;
@@ -63,12 +51,9 @@ export class FrameChunk {
     if (format === 'simple') return;
     const { starts, count, used, view } = this;
     let id = identifierOf(firstSequence);
-    // A frame's identifier sits at a fixed distance from its end (the next frame's start); an
-    // enhanced notification's right after its command byte.
-    const fromEnd = format === 'frame';
     for (let index = 0; index < count; index += 1) {
-      const at = fromEnd ? (index + 1 < count ? starts[index + 1]! : used) - FRAME_IDENTIFIER_FROM_END : starts[index]! + ENHANCED_IDENTIFIER_AT;
-      view.setUint32(at, id);
+      const end = index + 1 < count ? starts[index + 1]! : used;
+      view.setUint32(identifierOffset(format, starts[index]!, end), id);
       id = id === MAX_IDENTIFIER ? 1 : id + 1;
     }
   }
@@ -81,15 +66,6 @@ export class FrameChunk {
 
 /** A FIFO of frame chunks with running counts (the backpressure measure). */
 export class FrameQueue {
-  /**
-   * An idle queue and chunk, alive as long as the class. V8 throws away optimised code when the
-   * last object of a hidden class it was specialised on is collected: without these, a sender made
-   * after the previous one's queues were collected would run its per-notification path
-   * unoptimised until it was compiled again (a tenth of the sending thread's time in a
-   * 200,000-notification run). A module-level constant would not do: one nothing reads dies.
-   */
-  private static readonly warm: readonly object[] = [new FrameQueue(), new FrameChunk(SMALLEST_FRAME_BYTES)];
-
   private chunks: FrameChunk[] = [];
   /** The chunk still open for appends (the last one, unless it was taken). */
   private open: FrameChunk | undefined;
@@ -102,17 +78,8 @@ export class FrameQueue {
 
   /** Checks and encodes a notification (its own id is ignored: connections assign theirs). Throws ApnsCodecError and queues nothing on bad input. */
   appendNotification(notification: Notification, format: NotificationFormat, payloadLimit: number): void {
-    // Bulk sends take this path: Buffer token and payload, nothing to convert.
-    if (format === 'frame') {
-      const length = plainFrameLength(notification, payloadLimit);
-      if (length > 0) {
-        const chunk = this.roomFor(length, FRAME_COMMAND);
-        this.added(chunk, writePlainFrame(chunk.view, chunk.buffer, chunk.used, notification, 0), 0);
-        return;
-      }
-    }
     const encoder = this.encoderFor(format, payloadLimit);
-    const chunk = this.roomFor(encoder.prepare(notification), FORMAT_COMMAND[format]);
+    const chunk = this.roomFor(encoder.prepare(notification), format);
     // Identifier 0 until a connection writes the frame and patches in its own.
     this.added(chunk, encoder.writePrepared(chunk.buffer, chunk.used, 0), 0);
   }
@@ -125,7 +92,7 @@ export class FrameQueue {
 
   /** Copies an already encoded frame (a resend) with its mark. */
   appendFrame(frame: Uint8Array, mark: number): void {
-    const chunk = this.roomFor(frame.length, frame[0]!);
+    const chunk = this.roomFor(frame.length, undefined);
     chunk.buffer.set(frame, chunk.used);
     this.added(chunk, chunk.used + frame.length, mark);
   }
@@ -183,10 +150,11 @@ export class FrameQueue {
     this.bytes = 0;
   }
 
-  /** The open chunk when `length` more bytes fit, else a new one sized for frames of `command`. */
-  private roomFor(length: number, command: number): FrameChunk {
+  /** The open chunk when `length` more bytes fit, else a new one sized for frames of `format`. */
+  private roomFor(length: number, format: NotificationFormat | undefined): FrameChunk {
     if (this.open !== undefined && this.open.fits(length)) return this.open;
-    const chunk = new FrameChunk(Math.max(this.chunkBytes, length), MIN_FRAME_BYTES[command] ?? SMALLEST_FRAME_BYTES);
+    const minFrameBytes = format === undefined ? SMALLEST_FRAME_BYTES : minFrameLength(format);
+    const chunk = new FrameChunk(Math.max(this.chunkBytes, length), minFrameBytes);
     this.chunks.push(chunk);
     this.open = chunk;
     return chunk;

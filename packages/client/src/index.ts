@@ -1,6 +1,6 @@
-export { devAddress, prodAddress, GATEWAY_PORT, type Address } from './address.js';
+export { gatewayAddress, GATEWAY_PORT, type Address } from './address.js';
 export { ApnsClientError, isApnsClientError, type ClientErrorCode } from './errors.js';
-export { createConnection, send, toAddress, type AddressInput } from './connection-api.js';
+export { createConnection, send, type AddressInput } from './connection-api.js';
 export { Connection, type ConnectionState } from './connection.js';
 export type {
   ChannelInactiveEvent,
@@ -13,7 +13,6 @@ export type {
 export type { SentNotification } from './frames.js';
 export { DEFAULT_WINDOW, type WindowLimits } from './sent-window.js';
 export type { SettleCause } from './settlement.js';
-export { MAX_IDENTIFIER, identifierOf } from './identifiers.js';
 export type { TlsInput } from './socket.js';
 export { Sender } from './sender.js';
 export { createSender } from './create-sender.js';

@@ -8,7 +8,7 @@ import type { TlsInput } from './socket.js';
 export interface SenderOptions {
   /** 'binary' (default): the binary gateway; `protocol: 'h2'` takes Http2SenderOptions instead. */
   readonly protocol?: 'binary';
-  /** Gateway: `host:port` or `{ host, port }` (devAddress(), prodAddress()). */
+  /** Gateway: `host:port` or `{ host, port }` (gatewayAddress('sandbox' | 'production')). */
   readonly address: AddressInput;
   /** Credentials (resolved once, before any connection: bad ones throw ApnsTlsError here). */
   readonly tls: TlsInput;

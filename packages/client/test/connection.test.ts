@@ -3,9 +3,8 @@ import * as assert from 'uvu/assert';
 import type { MockServer } from '@apnskit/mock-server';
 import {
   createConnection,
-  devAddress,
+  gatewayAddress,
   isApnsClientError,
-  prodAddress,
   send,
   type ChannelInactiveEvent,
   type ConnectionErrorEvent,
@@ -14,7 +13,7 @@ import {
   type UnknownIdentifierEvent,
 } from '../src/index.js';
 import { addressOf, PAYLOAD, startMock, tlsOf, tokens, within } from './helpers.js';
-import { to } from '@apnskit/codec';
+import { Message } from '@apnskit/codec';
 
 const test = suite<{ mock: MockServer }>('connection');
 let tag = 0x900;
@@ -57,8 +56,9 @@ function open(mock: MockServer, options: ConnectionOptions = {}, extra: Partial<
 }
 
 test('addresses of Apple gateways', () => {
-  assert.equal(devAddress(), { host: 'gateway.sandbox.push.apple.com', port: 2195 });
-  assert.equal(prodAddress(), { host: 'gateway.push.apple.com', port: 2195 });
+  assert.equal(gatewayAddress('sandbox'), { host: 'gateway.sandbox.push.apple.com', port: 2195 });
+  assert.equal(gatewayAddress('production'), { host: 'gateway.push.apple.com', port: 2195 });
+  assert.is.not(gatewayAddress('sandbox'), gatewayAddress('sandbox'), 'a fresh object each call');
 });
 
 test('lazy connect; identifiers from 1; a rejection names the faulty one and the ones to resend', async ({ mock }) => {
@@ -94,7 +94,7 @@ test('status 10: faulty is empty, only later ones are resent', async ({ mock }) 
   const list = tokens(30, (tag += 1));
   mock.faults.add({ type: 'shutdown-after', n: 10 });
   const { connection, seen } = open(mock);
-  for (const token of list) connection.send(to(token).withAlertBody('Hi'));
+  for (const token of list) connection.send(new Message().to(token).withAlertBody('Hi'));
   await within(seen.inactive);
   const [error] = seen.errors;
   assert.is(error.status, 10);

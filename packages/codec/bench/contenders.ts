@@ -8,10 +8,9 @@ import {
   NotificationEncoder,
   NotificationScanner,
   type NotificationVisitor,
-  toWireNotification,
-  writeWire,
   type Notification,
 } from '@apnskit/codec';
+import { toWireNotification, writeWire } from '@apnskit/codec/wire';
 import { BaselineDecoder, baselineEncode, baselineEncodeInto, type BaselineNotification } from './baseline.js';
 import { EXPIRY, FRAME_LENGTH, ID, PAYLOAD, PRIORITY, TOKEN } from './fixtures.js';
 

@@ -1,7 +1,8 @@
 // Before anything is timed: every contender's output must equal the expected bytes and objects.
 import { Buffer } from 'node:buffer';
 import { deepStrictEqual } from 'node:assert/strict';
-import { encodeNotification, encodeNotificationInto, NotificationDecoder, NotificationEncoder, toWireNotification, writeWire } from '@apnskit/codec';
+import { encodeNotification, encodeNotificationInto, NotificationDecoder, NotificationEncoder } from '@apnskit/codec';
+import { toWireNotification, writeWire } from '@apnskit/codec/wire';
 import { BaselineDecoder, baselineEncode, baselineEncodeInto, type BaselineFrame } from './baseline.js';
 import { batch, BATCH_FRAMES, baselineNotification, notification, textNotification } from './contenders.js';
 import { EXPECTED_FIELDS, EXPECTED_FRAME, FRAME_LENGTH, type DecodedFields } from './fixtures.js';

@@ -1,10 +1,5 @@
-import * as constantsModule from './constants.js';
-import type { PriorityValue } from './constants.js';
+import { TOKEN_LENGTH, type PriorityValue } from './constants.js';
 import type { NotificationFormat } from './notification.js';
-
-// Module-local copies: imported bindings are live cells that the compiler reloads and checks on
-// every use; these are constants it folds (it matters in the per-frame loops).
-const { TOKEN_LENGTH } = constantsModule;
 
 /**
  * A well-formed notification read off the wire. Token and payload stay where they arrived

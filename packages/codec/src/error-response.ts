@@ -1,11 +1,7 @@
-import * as constantsModule from './constants.js';
+import { Command, ERROR_RESPONSE_LENGTH, MAX_U32 } from './constants.js';
 import { ApnsCodecError } from './errors.js';
 import { statusInfo, type StatusInfo } from './status.js';
 import { parseErrorResponses } from './wire-parsers.js';
-
-// Module-local copies: imported bindings are live cells that the compiler reloads and checks on
-// every use; these are constants it folds (it matters in the per-frame loops).
-const { Command, ERROR_RESPONSE_LENGTH, MAX_U32 } = constantsModule;
 
 /** An error response as read from the gateway. */
 export interface ErrorResponse {

@@ -11,7 +11,7 @@ export type CodecErrorCode =
   | 'APNS_ERR_INVALID_TIMESTAMP'
   | 'APNS_ERR_BUFFER_TOO_SMALL'
   | 'APNS_ERR_INVALID_OPTION'
-  | 'APNS_ERR_FEEDBACK_TOKEN_LENGTH';
+  | 'APNS_ERR_INVALID_FRAME';
 
 /** Thrown for bad input to the codec: `code` says what, the message says what to fix. */
 export class ApnsCodecError extends Error {

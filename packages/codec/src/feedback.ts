@@ -1,11 +1,7 @@
-import * as constantsModule from './constants.js';
+import { FEEDBACK_HEADER_LENGTH, MAX_U16, MAX_U32, TOKEN_LENGTH, U32_LENGTH } from './constants.js';
 import { ApnsCodecError } from './errors.js';
 import { tokenBytes, type TokenInput } from './token.js';
 import { parseFeedbackTuples } from './wire-parsers.js';
-
-// Module-local copies: imported bindings are live cells that the compiler reloads and checks on
-// every use; these are constants it folds (it matters in the per-frame loops).
-const { FEEDBACK_HEADER_LENGTH, MAX_U16, MAX_U32, TOKEN_LENGTH } = constantsModule;
 
 /** A tuple as given to the encoder. */
 export interface FeedbackTupleInput {
@@ -16,11 +12,22 @@ export interface FeedbackTupleInput {
 
 /** A tuple read off the wire. */
 export interface FeedbackTuple {
+  readonly kind: 'tuple';
   /** A copy: safe to keep. */
   readonly token: Buffer;
   /** UNIX seconds. */
   readonly timestamp: number;
 }
+
+/** Bytes that cannot be feedback tuples (a token length of 0 or over the limit): the decoder ignores the rest. */
+export interface FeedbackGarbage {
+  readonly kind: 'garbage';
+  /** The bytes from the bad tuple on, as received so far. */
+  readonly bytes: Buffer;
+  readonly reason: string;
+}
+
+export type FeedbackResult = FeedbackTuple | FeedbackGarbage;
 
 /** Encodes `timestamp u32 | token length u16 | token`. */
 export function encodeFeedbackTuple(tuple: FeedbackTupleInput): Buffer {
@@ -46,13 +53,13 @@ export interface FeedbackDecoderOptions {
 
 /**
  * Streaming decoder for the feedback service's tuples, reassembled across reads. A tuple claiming
- * a token longer than `maxTokenLength` throws APNS_ERR_FEEDBACK_TOKEN_LENGTH; the tuples before it
- * in the same chunk are kept (`push` returns them first and the throw comes on the next call).
+ * a token of 0 bytes or longer than `maxTokenLength` comes back once as `garbage`, after the
+ * tuples before it, never a throw; later bytes are ignored (as ErrorResponseDecoder does).
  */
 export class FeedbackDecoder {
   private readonly maxTokenLength: number;
   private tail: Buffer | undefined;
-  private pendingError: ApnsCodecError | undefined;
+  private stopped = false;
 
   constructor(options: FeedbackDecoderOptions = {}) {
     const maxTokenLength = options.maxTokenLength ?? TOKEN_LENGTH;
@@ -70,40 +77,43 @@ export class FeedbackDecoder {
     return this.tail?.length ?? 0;
   }
 
-  /**
-   * True once a tuple with an impossible token length was seen. The error is thrown by the next
-   * `push` (an empty chunk will do), so a reader whose stream ends right after it still sees it.
-   */
+  /** True once garbage was seen: later bytes are ignored. */
   get failed(): boolean {
-    return this.pendingError !== undefined;
+    return this.stopped;
   }
 
-  push(chunk: Uint8Array): FeedbackTuple[] {
-    if (this.pendingError) throw this.pendingError;
-    if (chunk.length === 0) return [];
+  push(chunk: Uint8Array): FeedbackResult[] {
+    if (this.stopped || chunk.length === 0) return [];
     const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const data = this.tail ? Buffer.concat([this.tail, bytes]) : bytes;
     let end = 0;
+    let badLength = -1;
     while (end + FEEDBACK_HEADER_LENGTH <= data.length) {
-      const tokenLength = data.readUInt16BE(end + 4);
+      const tokenLength = data.readUInt16BE(end + U32_LENGTH);
       if (tokenLength > this.maxTokenLength || tokenLength === 0) {
-        this.pendingError = new ApnsCodecError(
-          'APNS_ERR_FEEDBACK_TOKEN_LENGTH',
-          `feedback tuple claims a ${tokenLength}-byte token; expected 1 to ${this.maxTokenLength} bytes`,
-        );
+        badLength = tokenLength;
         break;
       }
       if (end + FEEDBACK_HEADER_LENGTH + tokenLength > data.length) break;
       end += FEEDBACK_HEADER_LENGTH + tokenLength;
     }
-    const tuples: FeedbackTuple[] = [];
+    const results: FeedbackResult[] = [];
     if (end > 0) {
       for (const record of parseFeedbackTuples(data.subarray(0, end))) {
-        tuples.push({ token: Buffer.from(record.token), timestamp: record.timestamp });
+        results.push({ kind: 'tuple', token: Buffer.from(record.token), timestamp: record.timestamp });
       }
     }
-    this.tail = !this.pendingError && end < data.length ? Buffer.from(data.subarray(end)) : undefined;
-    if (this.pendingError && tuples.length === 0) throw this.pendingError;
-    return tuples;
+    if (badLength >= 0) {
+      this.stopped = true;
+      this.tail = undefined;
+      results.push({
+        kind: 'garbage',
+        bytes: Buffer.from(data.subarray(end)),
+        reason: `feedback tuple claims a ${badLength}-byte token; expected 1 to ${this.maxTokenLength} bytes`,
+      });
+      return results;
+    }
+    this.tail = end < data.length ? Buffer.from(data.subarray(end)) : undefined;
+    return results;
   }
 }

@@ -1,12 +1,21 @@
-import * as constantsModule from './constants.js';
-
-// Module-local copies: imported bindings are live cells that the compiler reloads and checks on
-// every use; these are constants it folds (it matters in the per-frame loops).
-const { Command, ENHANCED_HEADER_LENGTH, EXPIRY_LENGTH, FRAME_HEADER_LENGTH, IDENTIFIER_LENGTH, ITEM_HEADER_LENGTH, ItemId, MAX_FRAME_LENGTH, PRIORITY_LENGTH, SIMPLE_HEADER_LENGTH, U16_LENGTH } = constantsModule;
+import {
+  Command,
+  ENHANCED_HEADER_LENGTH,
+  EXPIRY_LENGTH,
+  FRAME_HEADER_LENGTH,
+  IDENTIFIER_LENGTH,
+  ITEM_HEADER_LENGTH,
+  ItemId,
+  MAX_FRAME_LENGTH,
+  PRIORITY_LENGTH,
+  SIMPLE_HEADER_LENGTH,
+  U16_LENGTH,
+} from './constants.js';
 
 /*
  * Finds where each notification packet ends before any parsing, so that binary-parser only
  * sees complete, well-framed packets and a claimed length is judged before it is waited for.
+ * The scanner sends here whatever its canonical-run fast path (canonical-run.ts) did not take.
  */
 
 /** The packet is not all here yet. */
@@ -113,10 +122,6 @@ function frameLength(data: Buffer, offset: number, available: number, state: Sca
     return INCOMPLETE;
   }
   const end = offset + total;
-  if (isCanonicalFrame(data, offset, end)) {
-    state.layout = CANONICAL_LAYOUT;
-    return total;
-  }
   // Walk the item headers: they must tile the frame exactly, with known ids, fixed sizes right, none twice.
   let cursor = offset + FRAME_HEADER_LENGTH;
   let badItem = '';
@@ -139,31 +144,6 @@ function frameLength(data: Buffer, offset: number, available: number, state: Sca
   if (badItem) return malformed(state, 'bad-item', total, identifierOf(data, offset, end), badItem);
   state.layout = layout;
   return total;
-}
-
-/** Bytes of items 3, 4 and 5 with their headers: `03 0004 id | 04 0004 expiry | 05 0001 priority`. */
-const FIXED_ITEMS_LENGTH = 3 * ITEM_HEADER_LENGTH + IDENTIFIER_LENGTH + EXPIRY_LENGTH + PRIORITY_LENGTH;
-
-/**
- * The common case checked at fixed offsets, without the general walk: items 1 and 2 of any
- * length, then items 3, 4 and 5 of their fixed sizes, ending exactly at `end`.
- */
-function isCanonicalFrame(data: Buffer, offset: number, end: number): boolean {
-  let at = offset + FRAME_HEADER_LENGTH;
-  if (end - at < 2 * ITEM_HEADER_LENGTH + FIXED_ITEMS_LENGTH || data[at] !== ItemId.Token) return false;
-  at += ITEM_HEADER_LENGTH + ((data[at + 1]! << 8) | data[at + 2]!);
-  if (at + ITEM_HEADER_LENGTH > end || data[at] !== ItemId.Payload) return false;
-  at += ITEM_HEADER_LENGTH + ((data[at + 1]! << 8) | data[at + 2]!);
-  return (
-    at + FIXED_ITEMS_LENGTH === end &&
-    isItemHeader(data, at, ItemId.Identifier, IDENTIFIER_LENGTH) &&
-    isItemHeader(data, at + ITEM_HEADER_LENGTH + IDENTIFIER_LENGTH, ItemId.Expiry, EXPIRY_LENGTH) &&
-    isItemHeader(data, end - ITEM_HEADER_LENGTH - PRIORITY_LENGTH, ItemId.Priority, PRIORITY_LENGTH)
-  );
-}
-
-function isItemHeader(data: Buffer, at: number, itemId: number, length: number): boolean {
-  return data[at] === itemId && data[at + 1] === 0 && data[at + 2] === length;
 }
 
 /** The identifier item's value in a malformed frame, when one of the right size can be found. */

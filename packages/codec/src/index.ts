@@ -1,26 +1,11 @@
-export * from './constants.js';
+// What an application needs; wire layout and lower-level writers are in '@apnskit/codec/wire'.
+export { Priority, PayloadLimit, TOKEN_LENGTH, type PriorityValue } from './constants.js';
 export { ApnsCodecError, isApnsCodecError, type CodecErrorCode } from './errors.js';
 export { parseToken, formatToken, isValidToken, type TokenInput } from './token.js';
-export { Status, STATUS_TABLE, statusInfo, statusName, type KnownStatus, type StatusInfo, type StatusOutcome } from './status.js';
-export {
-  toWireNotification,
-  type EncodeOptions,
-  type Notification,
-  type NotificationFormat,
-  type PayloadObject,
-  type WireNotification,
-} from './notification.js';
-export {
-  encodeNotification,
-  encodeNotificationInto,
-  encodedLength,
-  encodeProbeFrame,
-  wireLength,
-  writeWire,
-} from './encode.js';
+export { Status, statusInfo, statusName, type KnownStatus, type StatusInfo, type StatusOutcome } from './status.js';
+export { type EncodeOptions, type Notification, type NotificationFormat, type PayloadObject } from './notification.js';
+export { encodeNotification, encodeNotificationInto, encodedLength } from './encode.js';
 export { NotificationEncoder, type NotificationEncoderOptions } from './notification-encoder.js';
-export { FRAME_IDENTIFIER_FROM_END } from './frame-writer.js';
-export { plainFrameLength, writePlainFrame } from './plain-frame.js';
 export {
   NotificationDecoder,
   DecodedNotification,
@@ -40,13 +25,13 @@ export {
   encodeFeedbackTuple,
   FeedbackDecoder,
   type FeedbackDecoderOptions,
+  type FeedbackResult,
   type FeedbackTuple,
+  type FeedbackGarbage,
   type FeedbackTupleInput,
 } from './feedback.js';
 export {
   Message,
-  message,
-  to,
   type AlertDictionary,
   type Aps,
   type JsonValue,

@@ -176,7 +176,7 @@ export class Message {
   /** A notification for the encoder; the message must have a recipient (`to`). */
   toNotification(options: SerializeOptions = {}): Notification {
     if (this.meta.token === undefined) {
-      throw new ApnsCodecError('APNS_ERR_INVALID_TOKEN', 'message has no recipient; call to(token) first');
+      throw new ApnsCodecError('APNS_ERR_INVALID_TOKEN', 'message has no recipient; call .to(token) first');
     }
     return {
       token: this.meta.token,
@@ -237,14 +237,4 @@ export class Message {
   private withAlertBodyKeepingShape(body: string): Message {
     return typeof this.payload.aps.alert === 'string' ? this.withAps({ alert: body }) : this.withAlert({ body });
   }
-}
-
-/** A message with an empty aps. */
-export function message(payload?: MessagePayload): Message {
-  return new Message(payload ?? { aps: {} });
-}
-
-/** A message for a recipient: `to(token).withAlertBody('Hi')`. */
-export function to(token: TokenInput): Message {
-  return new Message().to(token);
 }

@@ -1,15 +1,12 @@
-import * as constantsModule from './constants.js';
+import { PayloadLimit, TOKEN_LENGTH } from './constants.js';
+import { ApnsCodecError } from './errors.js';
 import type { ScanState } from './framing.js';
 import type { NotificationFormat } from './notification.js';
 import { Status } from './status.js';
 
-// Module-local copies: imported bindings are live cells that the compiler reloads and checks on
-// every use; these are constants it folds (it matters in the per-frame loops).
-const { TOKEN_LENGTH } = constantsModule;
-
 /*
- * Apple's rules for a well-framed notification, and the failures they give, shared by the
- * decoder and the scanner so that both judge every packet alike.
+ * Apple's rules for a well-framed notification, and the failures they give: the scanner's one
+ * rule book (the decoder is a visitor of the scanner).
  */
 
 /** A notification Apple would reject, with the status it would answer. */
@@ -78,4 +75,18 @@ export function framingFailure(state: ScanState, command: number): DecodeFailure
   const { problem, skip, id, detail } = state;
   const reason = problem === 'unknown-command' ? `unknown command byte ${command}` : detail || FRAMING_REASON[problem];
   return failure(Status.ProtocolError, id, FORMAT_OF_COMMAND[command], reason, skip === 0);
+}
+
+export interface NotificationDecoderOptions {
+  /** Largest payload accepted; larger ones fail with status 7. Default 2048. */
+  readonly payloadLimit?: number;
+}
+
+/** Checks a payload limit option, the same for the decoder and the scanner. */
+export function payloadLimitOption(options: NotificationDecoderOptions): number {
+  const limit = options.payloadLimit ?? PayloadLimit.Default;
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new ApnsCodecError('APNS_ERR_INVALID_OPTION', `payloadLimit must be a positive integer, got ${String(limit)}`);
+  }
+  return limit;
 }

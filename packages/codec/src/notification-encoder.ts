@@ -1,19 +1,7 @@
-import * as constantsModule from './constants.js';
+import { PayloadLimit, Priority, TOKEN_LENGTH } from './constants.js';
+import { frameLength, invalidFormat, writeFields, writeFrame, type WireFields } from './encode.js';
 import { ApnsCodecError } from './errors.js';
-import * as encodeModule from './encode.js';
-import type { WireFields } from './encode.js';
-import * as frameWriterModule from './frame-writer.js';
-import * as notificationModule from './notification.js';
-import * as plainFrameModule from './plain-frame.js';
-import type { Notification, NotificationFormat } from './notification.js';
-
-// Module-local copies: imported bindings are live cells that the compiler reloads and checks on
-// every use; these are constants it folds (it matters in the per-frame loops).
-const { frameLength, invalidFormat, writeFields } = encodeModule;
-const { checkIdentifier, checkPayloadLimit, toWireNotification } = notificationModule;
-const { PayloadLimit, Priority, TOKEN_LENGTH } = constantsModule;
-const { isU32 } = plainFrameModule;
-const { writeFrameWords } = frameWriterModule;
+import { checkIdentifier, checkPayloadLimit, isU32, toWireNotification, type Notification, type NotificationFormat } from './notification.js';
 
 export interface NotificationEncoderOptions {
   /** Wire format of every notification this encoder writes; default 'frame'. */
@@ -50,9 +38,6 @@ export class NotificationEncoder {
   private payloadTextBytes: Uint8Array = NO_BYTES;
   /** Size on the wire of this format without token and payload. */
   private readonly fixedLength: number;
-  /** A DataView of the last target written to (batch buffers are long-lived: one view each). */
-  private view: DataView | undefined;
-  private viewTarget: Buffer | undefined;
 
   constructor(options: NotificationEncoderOptions = {}) {
     const { format = 'frame', payloadLimit = PayloadLimit.Default } = options;
@@ -82,31 +67,18 @@ export class NotificationEncoder {
    * APNS_ERR_INVALID_TOKEN when the prepared hex token does not decode; nothing is then counted as written.
    */
   writePrepared(target: Buffer, offset: number, id?: number): number {
-    const { notification, fields } = this;
+    const notification = this.notification;
+    const fields = this.fields;
     if (notification === undefined) {
       throw new ApnsCodecError('APNS_ERR_INVALID_OPTION', 'writePrepared needs a notification: call prepare first (and let it succeed)');
     }
-    const frameId = id === undefined ? fields.id : checkIdentifier(id);
-    let end: number;
-    if (this.format === 'frame') {
-      end = writeFrameWords(this.viewOf(target), target, offset, fields.token, fields.payload, frameId, fields.expiry, fields.priority);
-    } else {
-      const preparedId = fields.id;
-      fields.id = frameId;
-      end = writeFields(fields, target, offset, this.format);
-      fields.id = preparedId;
-    }
+    const preparedId = fields.id;
+    if (id !== undefined) fields.id = checkIdentifier(id);
+    const end = this.format === 'frame' ? writeFrame(fields, target, offset) : writeFields(fields, target, offset, this.format);
+    fields.id = preparedId;
     // A 64-character string that is not hex never parses: the codec's own check throws, naming the bad digit as parseToken does.
     if (end < 0) this.prepareChecked(notification);
     return end;
-  }
-
-  private viewOf(target: Buffer): DataView {
-    if (target !== this.viewTarget || this.view === undefined) {
-      this.view = new DataView(target.buffer, target.byteOffset, target.byteLength);
-      this.viewTarget = target;
-    }
-    return this.view;
   }
 
   /** The usual shape, checked without allocating: false sends it through toWireNotification. */

@@ -119,3 +119,8 @@ export function checkPriority(priority: number): PriorityValue {
   }
   return priority;
 }
+
+/** True for a number that is a whole value from 0 to 2^32 - 1 (what id and expiry fields hold). */
+export function isU32(value: unknown): value is number {
+  return typeof value === 'number' && value >>> 0 === value;
+}

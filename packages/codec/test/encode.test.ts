@@ -5,13 +5,10 @@ import {
   encodedLength,
   encodeNotification,
   encodeNotificationInto,
-  encodeProbeFrame,
-  toWireNotification,
-  wireLength,
-  writeWire,
   type Notification,
   type NotificationFormat,
 } from '../src/index.js';
+import { encodeProbeFrame, toWireNotification, wireLength, writeWire } from '../src/wire.js';
 import { throwsCode } from './helpers/errors.js';
 import { HI_PAYLOAD, TOKEN, TOKEN_HEX } from './helpers/hex.js';
 import * as naive from './helpers/naive.js';

@@ -1,8 +1,8 @@
 // Feedback tuples: annotated vectors, streams of many tuples, impossible lengths, truncated tails.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ApnsCodecError, encodeFeedbackTuple, FeedbackDecoder, type FeedbackTuple } from '../src/index.js';
-import { feedbackCodec, plainTuple } from './helpers/codecs.js';
+import { encodeFeedbackTuple, FeedbackDecoder } from '../src/index.js';
+import { feedbackCodec, plainTuple, reencodeTuple } from './helpers/codecs.js';
 import { throwsCode } from './helpers/errors.js';
 import { hex, TOKEN, TOKEN_HEX } from './helpers/hex.js';
 import * as naive from './helpers/naive.js';
@@ -19,30 +19,24 @@ registerVectors(vectors, feedbackCodec, [
     `),
     decoded: [{ token: TOKEN_HEX, timestamp: 1600000000 }],
     encode: () => encodeFeedbackTuple({ token: TOKEN_HEX, timestamp: 1600000000 }),
-    reencode: (tuple: FeedbackTuple) => encodeFeedbackTuple(tuple),
+    reencode: reencodeTuple,
   },
   {
     name: 'a Date timestamp and a Buffer token',
     bytes: hex(`ffffffff 0020 ${'00'.repeat(32)}`),
     decoded: [{ token: '00'.repeat(32), timestamp: 0xffffffff }],
     encode: () => encodeFeedbackTuple({ token: Buffer.alloc(32), timestamp: new Date(0xffffffff * 1000 + 999) }),
-    reencode: (tuple: FeedbackTuple) => encodeFeedbackTuple(tuple),
+    reencode: reencodeTuple,
   },
 ]);
 vectors.run();
 
 const test = suite('FeedbackDecoder');
 
-function drain(decoder: FeedbackDecoder, chunks: readonly Uint8Array[]): { tuples: unknown[]; error?: ApnsCodecError } {
-  const tuples: unknown[] = [];
-  try {
-    for (const chunk of chunks) tuples.push(...decoder.push(chunk).map(plainTuple));
-    decoder.push(new Uint8Array(0)); // surfaces an error held back behind returned tuples
-  } catch (error) {
-    assert.instance(error, ApnsCodecError);
-    return { tuples, error: error as ApnsCodecError };
-  }
-  return { tuples };
+function drain(decoder: FeedbackDecoder, chunks: readonly Uint8Array[]): unknown[] {
+  const results: unknown[] = [];
+  for (const chunk of chunks) results.push(...decoder.push(chunk).map(plainTuple));
+  return results;
 }
 
 const manyTokens = Array.from({ length: 50 }, (_, index) => Buffer.alloc(32, index));
@@ -50,11 +44,11 @@ const manyTuples = Buffer.concat(manyTokens.map((token, index) => naive.feedback
 const manyExpected = manyTokens.map((token, index) => ({ token: token.toString('hex'), timestamp: 1_500_000_000 + index }));
 
 test('50 tuples in one chunk, byte by byte, and split at every offset', () => {
-  assert.equal(drain(new FeedbackDecoder(), [manyTuples]), { tuples: manyExpected });
-  assert.equal(drain(new FeedbackDecoder(), [...manyTuples].map((byte) => Uint8Array.of(byte))), { tuples: manyExpected });
+  assert.equal(drain(new FeedbackDecoder(), [manyTuples]), manyExpected);
+  assert.equal(drain(new FeedbackDecoder(), [...manyTuples].map((byte) => Uint8Array.of(byte))), manyExpected);
   for (let cut = 0; cut <= manyTuples.length; cut++) {
     const decoder = new FeedbackDecoder();
-    assert.equal(drain(decoder, [manyTuples.subarray(0, cut), manyTuples.subarray(cut)]), { tuples: manyExpected }, `cut ${cut}`);
+    assert.equal(drain(decoder, [manyTuples.subarray(0, cut), manyTuples.subarray(cut)]), manyExpected, `cut ${cut}`);
     assert.is(decoder.bufferedBytes, 0);
   }
 });
@@ -63,29 +57,38 @@ test('returned tokens are copies: reusing the chunk does not change them', () =>
   const chunk = Buffer.from(naive.feedbackTuple(1, TOKEN));
   const [tuple] = new FeedbackDecoder().push(chunk);
   chunk.fill(0);
-  assert.is(tuple?.token.toString('hex'), TOKEN_HEX);
+  assert.is(tuple?.kind === 'tuple' ? tuple.token.toString('hex') : '', TOKEN_HEX);
 });
 
-test('an impossible token length is a typed error; the complete tuples before it are kept', () => {
+test('an impossible token length comes back once as garbage, after the complete tuples before it; later bytes are ignored', () => {
   const bad = hex('5f5e1000 1000 abcd'); // claims a 4096-byte token
   const stream = Buffer.concat([manyTuples.subarray(0, 38 * 3), bad]);
   const decoder = new FeedbackDecoder();
-  const tuples = decoder.push(stream).map(plainTuple);
-  assert.equal(tuples, manyExpected.slice(0, 3));
+  const results = decoder.push(stream);
+  assert.equal(results.slice(0, 3).map(plainTuple), manyExpected.slice(0, 3));
+  const garbage = results[3];
+  assert.is(results.length, 4);
+  assert.is(garbage?.kind, 'garbage');
+  if (garbage?.kind === 'garbage') {
+    assert.is(garbage.bytes.toString('hex'), bad.toString('hex'));
+    assert.match(garbage.reason, /4096-byte token; expected 1 to 32 bytes/);
+  }
   assert.ok(decoder.failed);
-  const error = throwsCode(() => decoder.push(Buffer.alloc(0)), 'APNS_ERR_FEEDBACK_TOKEN_LENGTH', /4096-byte token; expected 1 to 32 bytes/);
-  assert.ok(error.message.length > 0);
-  throwsCode(() => decoder.push(manyTuples), 'APNS_ERR_FEEDBACK_TOKEN_LENGTH');
+  assert.equal(decoder.push(manyTuples), [], 'nothing after garbage');
+  assert.is(decoder.bufferedBytes, 0);
   for (let cut = 0; cut <= stream.length; cut++) {
-    const result = drain(new FeedbackDecoder(), [stream.subarray(0, cut), stream.subarray(cut)]);
-    assert.equal(result.tuples, manyExpected.slice(0, 3), `cut ${cut}`);
-    assert.is(result.error?.code, 'APNS_ERR_FEEDBACK_TOKEN_LENGTH');
+    const seen = drain(new FeedbackDecoder(), [stream.subarray(0, cut), stream.subarray(cut)]);
+    assert.equal(seen.slice(0, 3), manyExpected.slice(0, 3), `cut ${cut}`);
+    assert.is(seen.length, 4, `cut ${cut}`);
+    assert.is((seen[3] as { kind?: string }).kind, 'garbage', `cut ${cut}`);
   }
 });
 
-test('a zero-length token is impossible too; with nothing before it the push throws at once', () => {
+test('a zero-length token is impossible too: garbage with nothing before it, never a throw', () => {
   const decoder = new FeedbackDecoder();
-  throwsCode(() => decoder.push(hex('00000001 0000')), 'APNS_ERR_FEEDBACK_TOKEN_LENGTH', /0-byte token/);
+  assert.equal(decoder.push(hex('00000001 0000')).map(plainTuple), [{ kind: 'garbage', bytes: '000000010000' }]);
+  const [again] = new FeedbackDecoder().push(hex('00000001 0000'));
+  assert.match(again?.kind === 'garbage' ? again.reason : '', /0-byte token/);
   assert.ok(decoder.failed);
   assert.is(decoder.bufferedBytes, 0);
 });

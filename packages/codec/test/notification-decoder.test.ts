@@ -1,7 +1,8 @@
 // NotificationDecoder on streams: mixed commands, item orders, failures and what comes after them.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { MAX_FRAME_LENGTH, NotificationDecoder } from '../src/index.js';
+import { NotificationDecoder } from '../src/index.js';
+import { MAX_FRAME_LENGTH } from '../src/wire.js';
 import { plainResult, type PlainResult } from './helpers/codecs.js';
 import { throwsCode } from './helpers/errors.js';
 import { HI_PAYLOAD, hex, TOKEN, TOKEN_HEX } from './helpers/hex.js';

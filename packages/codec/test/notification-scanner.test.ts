@@ -1,4 +1,4 @@
-// NotificationScanner gives the decoder's verdict on every stream, packet by packet, and stops when told.
+// NotificationScanner: the same verdicts in any chunking, whether runs are taken whole or frame by frame, and stops when told.
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -100,7 +100,7 @@ const anyItemFramesArb = fc
   )
   .map((frames) => Buffer.concat(frames.map((items) => naive.frame(...items))));
 
-test('gives exactly what the decoder gives, for random, mutated and odd-layout streams in any chunking', () => {
+test('any chunking, frame by frame or runs taken whole, gives what one whole-stream decode gives, for random, mutated and odd-layout streams', () => {
   fc.assert(
     fc.property(fc.oneof(notificationBytesArb, mutatedNotificationsArb, anyItemFramesArb), cutsArb, (bytes, cuts) => {
       const chunks = split(bytes, cuts);

@@ -1,7 +1,8 @@
 // Annotated vectors for commands 0, 1 and 2, including protocol.md's worked example, checked in
 // both directions, round trip, split at every offset and as truncated prefixes.
 import { suite } from 'uvu';
-import { encodeNotification, encodeProbeFrame, type DecodeResult, type Notification } from '../src/index.js';
+import { encodeNotification, type DecodeResult, type Notification } from '../src/index.js';
+import { encodeProbeFrame } from '../src/wire.js';
 import { notificationCodec, reencodeNotification, type PlainResult } from './helpers/codecs.js';
 import { HI_PAYLOAD, HI_PAYLOAD_HEX, hex, TOKEN_HEX } from './helpers/hex.js';
 import * as naive from './helpers/naive.js';

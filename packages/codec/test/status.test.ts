@@ -1,7 +1,8 @@
 // The status table of Apple's error responses.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Status, STATUS_TABLE, statusInfo, statusName } from '../src/index.js';
+import { Status, statusInfo, statusName } from '../src/index.js';
+import { STATUS_TABLE } from '../src/wire.js';
 
 const test = suite('status table');
 

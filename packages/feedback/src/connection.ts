@@ -1,5 +1,5 @@
 import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
-import { ApnsCodecError, FeedbackDecoder, type FeedbackTuple } from '@apnskit/codec';
+import { FeedbackDecoder, type FeedbackGarbage, type FeedbackTuple } from '@apnskit/codec';
 import { describeConnectionFailure, formatAddress, type Address } from '@apnskit/tls';
 import { ApnsFeedbackError } from './errors.js';
 
@@ -15,8 +15,6 @@ export interface ConnectionSettings {
   readonly highWaterMark: number;
   readonly maxTokenLength: number;
 }
-
-const EMPTY = Buffer.alloc(0);
 
 /**
  * One connection to a feedback service: decodes tuples as bytes arrive and holds them until
@@ -94,12 +92,16 @@ export class FeedbackConnection {
 
   private onData(chunk: Buffer): void {
     if (this.finished) return;
-    try {
-      this.queue(this.decoder.push(chunk));
-      // Tuples before an impossible length come first; the next push throws its error.
-      if (this.decoder.failed) this.decoder.push(EMPTY);
-    } catch (error) {
-      this.fail(this.tokenLengthError(error as ApnsCodecError));
+    const tuples: FeedbackTuple[] = [];
+    let garbage: FeedbackGarbage | undefined;
+    for (const result of this.decoder.push(chunk)) {
+      if (result.kind === 'tuple') tuples.push(result);
+      else garbage = result;
+    }
+    // Garbage comes after the tuples before it: those are delivered, then the failure.
+    this.queue(tuples);
+    if (garbage !== undefined) {
+      this.fail(this.garbageError(garbage));
       return;
     }
     if (this.buffered >= this.settings.highWaterMark) this.pause();
@@ -185,11 +187,10 @@ export class FeedbackConnection {
     this.close();
   }
 
-  private tokenLengthError(error: ApnsCodecError): ApnsFeedbackError {
+  private garbageError(garbage: FeedbackGarbage): ApnsFeedbackError {
     return new ApnsFeedbackError(
       'APNS_ERR_FEEDBACK_TOKEN_LENGTH',
-      `${error.message}: ${formatAddress(this.address)} is not sending feedback tuples; check that the address is a feedback service`,
-      { cause: error },
+      `${garbage.reason}: ${formatAddress(this.address)} is not sending feedback tuples; check that the address is a feedback service`,
     );
   }
 

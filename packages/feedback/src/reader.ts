@@ -68,7 +68,7 @@ export function feedback(
 
 function checkAddress(address: Address): Address {
   if (address === null || typeof address !== 'object' || typeof address.host !== 'string' || !Number.isInteger(address.port)) {
-    throw invalid('address must be "HOST:PORT" or { host, port }, e.g. devAddress()');
+    throw invalid(`address must be "HOST:PORT" or { host, port }, e.g. feedbackAddress('sandbox')`);
   }
   return { host: address.host, port: address.port };
 }

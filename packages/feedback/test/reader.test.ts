@@ -5,7 +5,7 @@ import { createSecureContext, TLSSocket } from 'node:tls';
 import { once } from 'node:events';
 import { resolveCredentials } from '@apnskit/tls';
 import { TestCertificateAuthority } from '@apnskit/tls/testing';
-import { ApnsFeedbackError, devAddress, feedback, isApnsFeedbackError, prodAddress, readFeedback, type FeedbackEntry } from '../src/index.js';
+import { ApnsFeedbackError, feedback, feedbackAddress, isApnsFeedbackError, readFeedback, type FeedbackEntry } from '../src/index.js';
 import { delay, drain, fakeServer, pki, seededBytes, tokenHex, tupleBytes, tuples } from './helpers.js';
 
 function expectEntries(entries: FeedbackEntry[], count: number, from = 0): void {
@@ -396,10 +396,10 @@ test('next() calls made without awaiting each get their own tuple, in order', as
   }
 });
 
-test('devAddress and prodAddress are the feedback service, port 2196', () => {
-  assert.equal(devAddress(), { host: 'feedback.sandbox.push.apple.com', port: 2196 });
-  assert.equal(prodAddress(), { host: 'feedback.push.apple.com', port: 2196 });
-  assert.is.not(devAddress(), devAddress(), 'a fresh object each call');
+test('feedbackAddress is the feedback service, port 2196', () => {
+  assert.equal(feedbackAddress('sandbox'), { host: 'feedback.sandbox.push.apple.com', port: 2196 });
+  assert.equal(feedbackAddress('production'), { host: 'feedback.push.apple.com', port: 2196 });
+  assert.is.not(feedbackAddress('sandbox'), feedbackAddress('sandbox'), 'a fresh object each call');
 });
 
 test('a reader is single-use and lazy; options are checked at once', async () => {

@@ -2,14 +2,17 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { FeedbackTupleInput } from '@apnskit/codec';
 import { CERT_FILES, type CertFileName } from './certs/store.js';
+import { controlGuard } from './control-guard.js';
 import { isMockServerError } from './errors.js';
+import { parseShallowJson } from './json-depth.js';
+import { ConnectionLimiter } from './listener-limits.js';
 import type { Fault } from './fault-types.js';
 import type { FeedbackServiceOptions } from './feedback-service.js';
 import type { RecordedNotification, RejectedNotification } from './recorder.js';
 import type { MockServer } from './server.js';
 
-/** Largest request body accepted (a big feedback list fits). */
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/** How often Node checks the header and request timeouts of open HTTP connections, at most. */
+const TIMEOUT_CHECK_MS = 1000;
 
 /** `GET /certs/<name>`: each name (with or without its file extension) and its content type. */
 const CERT_ROUTES: ReadonlyMap<string, CertFileName> = new Map(
@@ -41,15 +44,23 @@ function rejectionJson(rejection: RejectedNotification): object {
   return { ...rejection, token: rejection.token ?? null, id: rejection.id ?? null, format: rejection.format ?? null };
 }
 
-function readBody(request: IncomingMessage): Promise<unknown> {
+/**
+ * The JSON body, read up to `limit` bytes: a larger Content-Length is refused unread, and a body
+ * that grows past the limit stops being read at the limit (memory stays bounded).
+ */
+function readBody(request: IncomingMessage, limit: number): Promise<unknown> {
+  const tooLarge = (): HttpError => new HttpError(413, 'APNS_ERR_BODY_TOO_LARGE', `request body over the limit of ${limit} bytes (maxBodyBytes); send it in parts`);
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > limit) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new HttpError(413, 'APNS_ERR_BODY_TOO_LARGE', `request body over ${MAX_BODY_BYTES} bytes`));
-        request.destroy();
+      if (size > limit) {
+        request.pause();
+        request.removeAllListeners('data');
+        reject(tooLarge());
         return;
       }
       chunks.push(chunk);
@@ -58,9 +69,10 @@ function readBody(request: IncomingMessage): Promise<unknown> {
     request.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
       try {
-        resolve(text.trim() === '' ? undefined : JSON.parse(text));
-      } catch {
-        reject(new HttpError(400, 'APNS_ERR_INVALID_JSON', 'the request body is not valid JSON'));
+        resolve(text.trim() === '' ? undefined : parseShallowJson(text, 'the request body'));
+      } catch (error) {
+        if (isMockServerError(error)) reject(new HttpError(400, error.code, error.message));
+        else reject(new HttpError(400, 'APNS_ERR_INVALID_JSON', 'the request body is not valid JSON'));
       }
     });
   });
@@ -104,7 +116,7 @@ async function route(mock: MockServer, request: IncomingMessage, response: Serve
     case 'GET /faults':
       return send(response, 200, mock.faults.list());
     case 'POST /faults': {
-      const body = await readBody(request);
+      const body = await readBody(request, mock.options.maxBodyBytes);
       const faults = (Array.isArray(body) ? body : [body]) as Fault[];
       // Check them all before adding any, so a bad one leaves nothing half-added.
       const ids = mock.faults.addAll(faults);
@@ -116,13 +128,15 @@ async function route(mock: MockServer, request: IncomingMessage, response: Serve
     case 'GET /feedback':
       return send(response, 200, mock.pendingFeedback(url.searchParams.get('topic') ?? undefined));
     case 'POST /feedback': {
-      const body = await readBody(request);
+      const body = await readBody(request, mock.options.maxBodyBytes);
       const topic = url.searchParams.get('topic') ?? undefined;
       mock.addFeedback(body as FeedbackTupleInput[], { topic });
       return send(response, 201, { queued: mock.pendingFeedback(topic).length });
     }
     case 'POST /feedback/options': {
-      mock.configureFeedback(((await readBody(request)) ?? {}) as FeedbackServiceOptions);
+      // An empty body changes nothing; a JSON null is refused like any other non-object.
+      const body = await readBody(request, mock.options.maxBodyBytes);
+      mock.configureFeedback((body === undefined ? {} : body) as FeedbackServiceOptions);
       return send(response, 200, mock.feedbackOptions);
     }
     case 'POST /reset':
@@ -133,7 +147,7 @@ async function route(mock: MockServer, request: IncomingMessage, response: Serve
     case 'GET /http2/keys':
     case 'POST /http2/keys':
     case 'POST /http2/settings':
-      return send(response, key.startsWith('POST /http2/keys') ? 201 : 200, http2Route(mock, key, method === 'POST' ? await readBody(request) : undefined));
+      return send(response, key.startsWith('POST /http2/keys') ? 201 : 200, http2Route(mock, key, method === 'POST' ? await readBody(request, mock.options.maxBodyBytes) : undefined));
     default:
       break;
   }
@@ -184,19 +198,37 @@ function http2Route(mock: MockServer, key: string, body: unknown): unknown {
   }
 }
 
+function sendError(response: ServerResponse, status: number, code: string, message: string): void {
+  // A refused body may still be arriving: answer, then close rather than read the rest.
+  if (status === 413) response.setHeader('connection', 'close');
+  send(response, status, { error: { code, message } });
+  if (status === 413) response.once('finish', () => response.socket?.destroy());
+}
+
 /** The HTTP control API: lets tests in any language read and script the mock. */
 export function startControlApi(mock: MockServer, port: number, host: string): Promise<Server> {
-  const server = createServer((request, response) => {
+  const { handshakeTimeoutMs, idleTimeoutMs, maxConnections } = mock.options;
+  const server = createServer({ headersTimeout: handshakeTimeoutMs, requestTimeout: handshakeTimeoutMs, connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_MS, handshakeTimeoutMs) });
+  new ConnectionLimiter(server, { maxConnections, handshakeTimeoutMs, idleTimeoutMs }, 'request', (event) => mock.onLimit('control', event));
+  let guard: ReturnType<typeof controlGuard> | undefined;
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const refusal = guard?.(request);
+    if (refusal) {
+      request.resume();
+      return sendError(response, refusal.status, refusal.code, refusal.message);
+    }
     route(mock, request, response).catch((error: unknown) => {
-      if (error instanceof HttpError) return send(response, error.status, { error: { code: error.code, message: error.message } });
-      if (isMockServerError(error)) return send(response, 400, { error: { code: error.code, message: error.message } });
-      send(response, 500, { error: { code: 'APNS_ERR_INTERNAL', message: (error as Error).message } });
+      if (error instanceof HttpError) return sendError(response, error.status, error.code, error.message);
+      if (isMockServerError(error)) return sendError(response, 400, error.code, error.message);
+      sendError(response, 500, 'APNS_ERR_INTERNAL', (error as Error).message);
     });
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);
+      const address = server.address();
+      guard = controlGuard({ host, port: typeof address === 'object' && address ? address.port : port, token: mock.options.controlToken });
       resolve(server);
     });
   });

@@ -24,11 +24,20 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   // A bad script is reported before anything listens.
   const script = typeof resolved.script === 'string' ? loadScript(resolved.script) : resolved.script ? parseScript(resolved.script) : undefined;
   const certs = await loadCertificates({ topic: resolved.topic, certsDir: resolved.certsDir, p12Passphrase: resolved.p12Passphrase });
-  const tlsOptions = { cert: certs.serverCert, key: certs.serverKey, ca: certs.ca, requestCert: true, rejectUnauthorized: true };
+  // TLS 1.2 at most, as Apple's binary services offered: a refused client certificate then fails
+  // the handshake itself, and the client sees it there. Under TLS 1.3 Node's server closes after a
+  // completed handshake, which a feedback client cannot tell from an empty list.
+  const tlsOptions = {
+    cert: certs.serverCert,
+    key: certs.serverKey,
+    ca: certs.ca,
+    requestCert: true,
+    rejectUnauthorized: true,
+    maxVersion: 'TLSv1.2',
+  } as const;
   const gatewayServer = createTlsServer(tlsOptions);
   const feedbackServer = createTlsServer(tlsOptions);
-  const http2Server = createHttp2Listener(certs, resolved.maxConnections);
-  for (const server of [gatewayServer, feedbackServer]) server.maxConnections = resolved.maxConnections;
+  const http2Server = createHttp2Listener(certs);
   try {
     await listen(gatewayServer, resolved.gatewayPort, resolved.host);
     await listen(feedbackServer, resolved.feedbackPort, resolved.host);

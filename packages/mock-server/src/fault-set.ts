@@ -1,5 +1,6 @@
 import { Status, parseToken, type ScannedNotification } from '@apnskit/codec';
 import { reasonForBinaryStatus } from '@apnskit/codec/http2';
+import { MockServerError } from './errors.js';
 import { parseFault } from './fault-parse.js';
 import type { Fault, FaultState } from './fault-types.js';
 import { seededRandom } from './random.js';
@@ -59,6 +60,9 @@ export class ActiveFault {
  * The scripted faults and the decisions they make. Kept in lists by the moment they act so that
  * a notification with no fault scripted costs one length check.
  */
+/** Most faults scripted at once (each is checked on every notification that could match it). */
+export const MAX_FAULTS = 10_000;
+
 export class FaultSet {
   private nextId = 1;
   private seedCounter: number;
@@ -90,8 +94,14 @@ export class FaultSet {
     return this.afterAccept.length > 0;
   }
 
+  /** How many faults are scripted. */
+  get size(): number {
+    return this.lists().reduce((total, list) => total + list.length, 0);
+  }
+
   /** Checks and adds a fault; returns its id (for `remove`). */
   add(input: Fault): number {
+    this.checkRoom(1);
     const fault = parseFault(input);
     // Each random fault gets its own generator, derived from the server's seed in the order added.
     const active = new ActiveFault(this.nextId++, fault, this.seedCounter++);
@@ -107,8 +117,17 @@ export class FaultSet {
 
   /** Checks every fault first, then adds them all (none when one is bad). */
   addAll(inputs: readonly Fault[]): number[] {
+    this.checkRoom(inputs.length);
     const faults = inputs.map((input) => parseFault(input));
     return faults.map((fault) => this.add(fault));
+  }
+
+  /** Bounded memory: a script or request cannot arm more than MAX_FAULTS faults in all. */
+  private checkRoom(adding: number): void {
+    const scripted = this.size;
+    if (scripted + adding > MAX_FAULTS) {
+      throw new MockServerError('APNS_ERR_TOO_MANY_FAULTS', `at most ${MAX_FAULTS} faults may be scripted at once; ${scripted} are, ${adding} more were given`);
+    }
   }
 
   remove(id: number): boolean {

@@ -1,5 +1,6 @@
 import type { TLSSocket } from 'node:tls';
-import { FEEDBACK_HEADER_LENGTH, MAX_U32, TOKEN_LENGTH, formatToken, parseToken, type FeedbackTupleInput } from '@apnskit/codec';
+import { TOKEN_LENGTH, formatToken, parseToken, type FeedbackTupleInput } from '@apnskit/codec';
+import { FEEDBACK_HEADER_LENGTH, MAX_U32 } from '@apnskit/codec/wire';
 import { MockServerError } from './errors.js';
 
 /** How the feedback service writes its list. */
@@ -21,6 +22,12 @@ export interface QueuedFeedback {
 }
 
 const DEFAULT_CHUNK_DELAY_MS = 10;
+/** Upper bounds of the numeric options: a delay past Node's timer range would silently become 1 ms. */
+const OPTION_LIMITS = Object.freeze({ chunkSize: 16 * 1024 * 1024, chunkDelayMs: 600_000 });
+
+function invalidOption(message: string): MockServerError {
+  return new MockServerError('APNS_ERR_INVALID_OPTION', message);
+}
 const PLAIN_HEX_TOKEN = /^[0-9a-fA-F]{64}$/;
 
 /**
@@ -42,15 +49,24 @@ export class FeedbackLists {
     return this.settings;
   }
 
+  /** Checks every field before changing anything; unknown keys and out-of-range values are refused. */
   configure(options: FeedbackServiceOptions): void {
-    const next = { ...this.settings, ...options };
-    for (const name of ['chunkSize', 'chunkDelayMs'] as const) {
-      const value = next[name];
-      if (!Number.isInteger(value) || value < 0) {
-        throw new MockServerError('APNS_ERR_INVALID_OPTION', `feedback ${name} must be an integer >= 0, got ${JSON.stringify(value)}`);
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw invalidOption(`feedback options must be an object such as {"chunkSize":16,"chunkDelayMs":10,"holdOpen":false}, got ${JSON.stringify(options)}`);
+    }
+    for (const key of Object.keys(options)) {
+      if (!(key in OPTION_LIMITS) && key !== 'holdOpen') {
+        throw invalidOption(`unknown feedback option "${key}"; it takes ${[...Object.keys(OPTION_LIMITS), 'holdOpen'].join(', ')}`);
       }
     }
-    if (typeof next.holdOpen !== 'boolean') throw new MockServerError('APNS_ERR_INVALID_OPTION', 'feedback holdOpen must be true or false');
+    const next = { ...this.settings, ...options };
+    for (const [name, max] of Object.entries(OPTION_LIMITS) as Array<[keyof typeof OPTION_LIMITS, number]>) {
+      const value = next[name];
+      if (!Number.isInteger(value) || value < 0 || value > max) {
+        throw invalidOption(`feedback ${name} must be an integer from 0 to ${max}, got ${JSON.stringify(value)}`);
+      }
+    }
+    if (typeof next.holdOpen !== 'boolean') throw invalidOption('feedback holdOpen must be true or false');
     this.settings = next;
   }
 

@@ -5,6 +5,8 @@ export type {
   DisconnectEvent,
   FaultControls,
   FeedbackEvent,
+  LimitClosedEvent,
+  Listener,
   MockServerEvents,
   MockServerStats,
   RefusedEvent,
@@ -20,12 +22,9 @@ export type { SigningKey, SigningKeyInput } from './http2/signing-keys.js';
 export type { MockClock } from './http2/clock.js';
 export type { ConnectionEnd } from './gateway-connection.js';
 export type { FeedbackServiceOptions, QueuedFeedback } from './feedback-service.js';
-export { parseFault } from './fault-parse.js';
-export { FAULT_TYPES } from './fault-types.js';
 export type * from './fault-types.js';
-export { loadCertificates, CERT_FILES, DEFAULT_P12_PASSPHRASE } from './certs/store.js';
+export { loadCertificates, DEFAULT_P12_PASSPHRASE } from './certs/store.js';
 export type { CertificatePaths, CertFileName, MockCertificates, LoadCertificatesOptions } from './certs/store.js';
-export { APPLE_PUSH_OID, type PushEnvironment } from './certs/generate.js';
 export { MockServerError, isMockServerError, type MockServerErrorCode } from './errors.js';
-export { loadScript, parseScript, type MockScript, type ScriptFeedbackTuple } from './script.js';
+export type { MockScript, ScriptFeedbackTuple } from './script.js';
 export { seededRandom } from './random.js';

@@ -1,6 +1,7 @@
 import { PayloadLimit, type FeedbackTupleInput } from '@apnskit/codec';
-import type { PushEnvironment } from './certs/generate.js';
+import type { ApnsEnvironment } from '@apnskit/tls';
 import { MockServerError } from './errors.js';
+import { DEFAULT_LISTENER_LIMITS } from './listener-limits.js';
 import type { FeedbackServiceOptions } from './feedback-service.js';
 import type { Fault } from './fault-types.js';
 import type { MockScript } from './script.js';
@@ -16,12 +17,6 @@ export interface MockServerOptions {
   readonly http2Port?: number;
   /** SETTINGS_MAX_CONCURRENT_STREAMS of an HTTP/2 connection once authenticated (a token connection has 1 before). Default 1000. */
   readonly http2MaxConcurrentStreams?: number;
-  /**
-   * An HTTP/2 connection with no traffic at all (not even PING) for this long is closed. It also
-   * frees sessions node:http2 stops reading after a protocol error it answers only with GOAWAY.
-   * Default 3600000 (an hour: Apple advises a PING after an hour idle).
-   */
-  readonly http2IdleTimeoutMs?: number;
   /** Reason answered for a provider token whose key is restricted to the other environment. Default Apple's spelling. */
   readonly environmentKeyReason?: 'BadEnvironmentKeyIdInToken' | 'BadEnvironmentKeyInToken';
   /** The mock's clock in milliseconds since the epoch (token ages, 410 timestamps). Default Date.now; `POST /clock` shifts it. */
@@ -39,7 +34,7 @@ export interface MockServerOptions {
   /** Largest payload accepted; larger ones get status 7. Default 2048. */
   readonly payloadLimit?: number;
   /** Which environment this server plays. Default 'sandbox'. */
-  readonly environment?: PushEnvironment;
+  readonly environment?: ApnsEnvironment;
   /**
    * Apple's quirk: a client certificate without this environment's push OID completes the handshake
    * and is closed at once, with no error packet. Default false (any certificate of the CA is served).
@@ -49,8 +44,19 @@ export interface MockServerOptions {
   readonly closeGraceMs?: number;
   /** A connection idle for this long with half a notification buffered is closed. Default 10000 ms. */
   readonly partialFrameTimeoutMs?: number;
-  /** Most simultaneous connections per service; more are refused. Default 1024. */
+  /**
+   * Most simultaneous connections per listener (gateway, feedback, control API). At the cap a new
+   * connection evicts the oldest one still in its TLS handshake, else it is refused. Default 256.
+   */
   readonly maxConnections?: number;
+  /** A connection that has not completed its TLS handshake (or sent its HTTP request headers) in this long is closed. Default 10000 ms. */
+  readonly handshakeTimeoutMs?: number;
+  /** A connection with no bytes either way for this long is closed. Default 300000 ms. */
+  readonly idleTimeoutMs?: number;
+  /** Control API: requests must carry `Authorization: Bearer <token>`. Default: no token needed. */
+  readonly controlToken?: string;
+  /** Control API: largest request body, in bytes; larger ones get 413. Default 16 MiB. */
+  readonly maxBodyBytes?: number;
   /** Feedback service behaviour. */
   readonly feedback?: FeedbackServiceOptions;
   /** Faults scripted from the start. */
@@ -61,10 +67,21 @@ export interface MockServerOptions {
   readonly script?: string | MockScript;
 }
 
-export type ResolvedOptions = Required<Omit<MockServerOptions, 'controlPort' | 'certsDir' | 'faults' | 'feedbackTuples' | 'feedback' | 'script' | 'clock'>> &
-  Pick<MockServerOptions, 'controlPort' | 'certsDir' | 'faults' | 'feedbackTuples' | 'feedback' | 'script' | 'clock'>;
+type OptionalOptions = 'controlPort' | 'certsDir' | 'faults' | 'feedbackTuples' | 'feedback' | 'script' | 'controlToken' | 'clock';
+export type ResolvedOptions = Required<Omit<MockServerOptions, OptionalOptions>> & Pick<MockServerOptions, OptionalOptions>;
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+/** Control API body limit: about 150,000 feedback tuples; send bigger lists in several requests. */
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+const MAX_BODY_BYTES_LIMIT = 1024 * 1024 * 1024;
+/** A bearer token is sent in a header: visible ASCII, and long enough not to be guessed. */
+const TOKEN_PATTERN = /^[\x21-\x7e]{16,512}$/;
+
+function checkToken(token: string | undefined): string | undefined {
+  if (token === undefined) return undefined;
+  if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) throw bad('controlToken must be 16 to 512 visible ASCII characters (no spaces)');
+  return token;
+}
 
 function bad(message: string): MockServerError {
   return new MockServerError('APNS_ERR_INVALID_OPTION', message);
@@ -95,7 +112,6 @@ export function resolveOptions(options: MockServerOptions): ResolvedOptions {
     http2Port: integer('http2Port', options.http2Port ?? 0, 0, 65535),
     http2MaxConcurrentStreams: integer('http2MaxConcurrentStreams', options.http2MaxConcurrentStreams ?? 1000, 1, 0x7fffffff),
     environmentKeyReason,
-    http2IdleTimeoutMs: integer('http2IdleTimeoutMs', options.http2IdleTimeoutMs ?? 3_600_000, 1, 86_400_000),
     topic: options.topic ?? 'com.example.app',
     p12Passphrase: options.p12Passphrase ?? 'apnskit-mock',
     seed: integer('seed', options.seed ?? 1, 0, 0xffffffff),
@@ -104,6 +120,10 @@ export function resolveOptions(options: MockServerOptions): ResolvedOptions {
     enforceEnvironment: options.enforceEnvironment ?? false,
     closeGraceMs: integer('closeGraceMs', options.closeGraceMs ?? 1000, 0, 600_000),
     partialFrameTimeoutMs: integer('partialFrameTimeoutMs', options.partialFrameTimeoutMs ?? 10_000, 1, 3_600_000),
-    maxConnections: integer('maxConnections', options.maxConnections ?? 1024, 1, 1_000_000),
+    maxConnections: integer('maxConnections', options.maxConnections ?? DEFAULT_LISTENER_LIMITS.maxConnections, 1, 100_000),
+    handshakeTimeoutMs: integer('handshakeTimeoutMs', options.handshakeTimeoutMs ?? DEFAULT_LISTENER_LIMITS.handshakeTimeoutMs, 1, 3_600_000),
+    idleTimeoutMs: integer('idleTimeoutMs', options.idleTimeoutMs ?? DEFAULT_LISTENER_LIMITS.idleTimeoutMs, 1, 86_400_000),
+    maxBodyBytes: integer('maxBodyBytes', options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, 1, MAX_BODY_BYTES_LIMIT),
+    controlToken: checkToken(options.controlToken),
   };
 }

@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { FeedbackTupleInput } from '@apnskit/codec';
 import { MockServerError } from './errors.js';
 import { parseFault } from './fault-parse.js';
+import { parseShallowJson } from './json-depth.js';
 import type { Fault } from './fault-types.js';
 import type { FeedbackServiceOptions } from './feedback-service.js';
 
@@ -21,6 +22,8 @@ export interface MockScript {
 }
 
 const SCRIPT_KEYS = ['faults', 'feedback', 'feedbackOptions'];
+/** Largest script file read (about 150,000 feedback tuples); a bigger one is refused unread. */
+export const MAX_SCRIPT_BYTES = 16 * 1024 * 1024;
 
 function invalid(source: string, message: string, cause?: unknown): MockServerError {
   return new MockServerError('APNS_ERR_INVALID_SCRIPT', `script ${source}: ${message}`, { cause });
@@ -53,17 +56,37 @@ export function parseScript(input: unknown, source = '(inline)'): MockScript {
   return { faults: checked, feedback: feedback as ScriptFeedbackTuple[], feedbackOptions: options as FeedbackServiceOptions | undefined };
 }
 
+/**
+ * A script file's text: a regular file (not /dev/zero, a FIFO or a directory) of at most
+ * MAX_SCRIPT_BYTES, read no further than that even should it grow meanwhile.
+ */
+function readScriptText(path: string): string {
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new Error('it is not a regular file');
+    if (stats.size > MAX_SCRIPT_BYTES) throw new Error(`it has ${stats.size} bytes, over the limit of ${MAX_SCRIPT_BYTES}`);
+    const buffer = Buffer.alloc(Math.min(stats.size + 1, MAX_SCRIPT_BYTES + 1));
+    let length = 0;
+    for (let read = 1; read > 0 && length < buffer.length; length += read) read = readSync(fd, buffer, length, buffer.length - length, null);
+    if (length > MAX_SCRIPT_BYTES) throw new Error(`it has over ${MAX_SCRIPT_BYTES} bytes, the limit`);
+    return buffer.toString('utf8', 0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads and checks a script file. */
 export function loadScript(path: string): MockScript {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readScriptText(path);
   } catch (error) {
     throw invalid(path, `cannot be read: ${(error as Error).message}`, error);
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseShallowJson(text, 'the script');
   } catch (error) {
     throw invalid(path, `is not valid JSON: ${(error as Error).message}`, error);
   }

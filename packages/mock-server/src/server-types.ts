@@ -4,6 +4,8 @@ import type { RejectedNotification } from './recorder.js';
 import type { Http2Stats } from './http2/service.js';
 
 export type Service = 'gateway' | 'feedback' | 'http2';
+/** Every listener of the mock, for limit events. */
+export type Listener = Service | 'control';
 
 /** Counters since start or the last `reset()`. */
 export interface MockServerStats extends GatewayCounters {
@@ -20,6 +22,8 @@ export interface MockServerStats extends GatewayCounters {
   tlsErrors: number;
   feedbackConnections: number;
   feedbackTuplesSent: number;
+  /** Connections a listener limit closed: evicted in their handshake, handshake or idle timeout. */
+  limitClosed: number;
   feedbackQueued: number;
   /** The HTTP/2 service's counters (its accepted and rejected pushes are also in `accepted` and `rejected`). */
   http2: Http2Stats;
@@ -41,11 +45,22 @@ export interface RefusedEvent {
   readonly service: Service;
   readonly remote: string;
   readonly reason: 'refuse-connections' | 'drop-connections' | 'wrong-environment' | 'too-many-connections';
+  /** For too-many-connections: the limit that applied, e.g. "maxConnections 256". */
+  readonly limit?: string;
+}
+/** A connection a listener limit closed: over the cap (evicted in its handshake), handshake or idle timeout. */
+export interface LimitClosedEvent {
+  readonly service: Listener;
+  readonly remote: string;
+  readonly reason: 'evicted' | 'handshake-timeout' | 'idle-timeout' | 'too-many-connections';
+  readonly limit: string;
 }
 export interface TlsErrorEvent {
   readonly service: Service;
   readonly code: string | undefined;
   readonly message: string;
+  /** Why the handshake failed, as the server saw it (e.g. the client certificate's verify error). */
+  readonly reason: string;
 }
 export interface FeedbackEvent {
   readonly connection: number;
@@ -59,6 +74,7 @@ export interface MockServerEvents {
   rejection: [RejectedNotification];
   refused: [RefusedEvent];
   'tls-error': [TlsErrorEvent];
+  limit: [LimitClosedEvent];
   feedback: [FeedbackEvent];
 }
 

@@ -9,13 +9,14 @@ import { FeedbackLists, serveFeedback, type FeedbackServiceOptions, type QueuedF
 import { FaultSet } from './fault-set.js';
 import { GatewayConnection, type GatewayContext, type GatewayCounters } from './gateway-connection.js';
 import type { ResolvedOptions } from './options.js';
+import { ConnectionLimiter, remoteOf, type LimitEvent } from './listener-limits.js';
 import { peerIdentity } from './peer.js';
 import { NotificationRecorder, type RecordedNotification, type RejectedNotification } from './recorder.js';
 import { Waiters } from './waiters.js';
 import { MockClock } from './http2/clock.js';
 import { Http2Service } from './http2/service.js';
 import { feedbackByTopic, type MockScript } from './script.js';
-import type { FaultControls, MockServerEvents, MockServerStats, Service, WaitOptions } from './server-types.js';
+import type { FaultControls, Listener, MockServerEvents, MockServerStats, Service, WaitOptions } from './server-types.js';
 
 function zeroCounters(): GatewayCounters {
   return { bytesReceived: 0, discardedBytes: 0, shutdowns: 0, silentCloses: 0, resets: 0, stalls: 0 };
@@ -39,12 +40,12 @@ export class MockServer extends EventEmitter<MockServerEvents> {
   private readonly feedbackLists: FeedbackLists;
   private readonly gatewayConnections = new Set<GatewayConnection>();
   private readonly feedbackSockets = new Set<TLSSocket>();
-  /** Every TCP connection of both services, handshake done or not, so that close() ends them all. */
-  private readonly rawSockets = new Set<Socket>();
+  /** Connection caps and timeouts of each listener; they also end every connection on close(). */
+  private readonly limiters: ConnectionLimiter[] = [];
   private readonly acceptedWaiters = new Waiters();
   private readonly rejectedWaiters = new Waiters();
   private readonly counters = zeroCounters();
-  private tally = { connections: 0, refused: 0, dropped: 0, tlsErrors: 0, feedbackConnections: 0, feedbackTuplesSent: 0 };
+  private tally = { connections: 0, refused: 0, dropped: 0, tlsErrors: 0, feedbackConnections: 0, feedbackTuplesSent: 0, limitClosed: 0 };
   private nextGatewayNumber = 1;
   private nextFeedbackNumber = 1;
   private closing: Promise<void> | undefined;
@@ -74,25 +75,16 @@ export class MockServer extends EventEmitter<MockServerEvents> {
     this.feedbackLists = new FeedbackLists(options.feedback);
     this.context = this.makeContext();
     this.http2 = this.makeHttp2();
-    for (const server of [gatewayServer, feedbackServer, http2Server]) {
-      server.on('connection', (socket: Socket) => {
-        this.rawSockets.add(socket);
-        socket.once('close', () => this.rawSockets.delete(socket));
-      });
-    }
     gatewayServer.on('connection', (socket: Socket) => this.onRawConnection(socket));
+    const limits = { maxConnections: options.maxConnections, handshakeTimeoutMs: options.handshakeTimeoutMs, idleTimeoutMs: options.idleTimeoutMs };
     for (const [service, server] of [['gateway', gatewayServer], ['feedback', feedbackServer], ['http2', http2Server]] as const) {
-      // Over maxConnections Node closes the connection itself; say so.
-      server.on('drop', (data?: { remoteAddress?: string; remotePort?: number }) => {
-        this.tally.refused++;
-        this.emit('refused', { service, remote: `${data?.remoteAddress}:${data?.remotePort}`, reason: 'too-many-connections' });
-      });
+      this.limiters.push(new ConnectionLimiter(server, limits, 'secureConnection', (event) => this.onLimit(service, event)));
     }
     gatewayServer.on('secureConnection', (socket: TLSSocket) => this.onGateway(socket));
     feedbackServer.on('secureConnection', (socket: TLSSocket) => this.onFeedback(socket));
-    gatewayServer.on('tlsClientError', (error: NodeJS.ErrnoException) => this.onTlsError('gateway', error));
-    feedbackServer.on('tlsClientError', (error: NodeJS.ErrnoException) => this.onTlsError('feedback', error));
-    http2Server.on('tlsClientError', (error: NodeJS.ErrnoException) => this.onTlsError('http2', error));
+    gatewayServer.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => this.onTlsError('gateway', error, socket));
+    feedbackServer.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => this.onTlsError('feedback', error, socket));
+    http2Server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => this.onTlsError('http2', error, socket));
     this.faultSet.addAll(options.faults ?? []);
     if (options.feedbackTuples) this.addFeedback(options.feedbackTuples);
   }
@@ -172,7 +164,7 @@ export class MockServer extends EventEmitter<MockServerEvents> {
     this.faultSet.clear();
     this.feedbackLists.clear();
     Object.assign(this.counters, zeroCounters());
-    this.tally = { connections: 0, refused: 0, dropped: 0, tlsErrors: 0, feedbackConnections: 0, feedbackTuplesSent: 0 };
+    this.tally = { connections: 0, refused: 0, dropped: 0, tlsErrors: 0, feedbackConnections: 0, feedbackTuplesSent: 0, limitClosed: 0 };
     this.http2.reset();
   }
 
@@ -190,7 +182,7 @@ export class MockServer extends EventEmitter<MockServerEvents> {
     for (const connection of this.gatewayConnections) connection.destroy();
     for (const socket of this.feedbackSockets) socket.destroy();
     this.http2.destroyAll();
-    for (const socket of this.rawSockets) socket.destroy();
+    for (const limiter of this.limiters) limiter.destroyAll();
     const error = new MockServerError('APNS_ERR_SERVER_CLOSED', 'the mock server was closed before enough notifications arrived');
     this.acceptedWaiters.rejectAll(error);
     this.rejectedWaiters.rejectAll(error);
@@ -230,7 +222,6 @@ export class MockServer extends EventEmitter<MockServerEvents> {
       environment: options.environment,
       closeGraceMs: options.closeGraceMs,
       maxConcurrentStreams: options.http2MaxConcurrentStreams,
-      idleTimeoutMs: options.http2IdleTimeoutMs,
       seed: options.seed,
       certsDir: this.certs.paths.dir,
       wrongEnvironmentReason: options.environmentKeyReason,
@@ -263,7 +254,10 @@ export class MockServer extends EventEmitter<MockServerEvents> {
       this.tally.dropped++;
       socket.on('error', () => undefined);
       this.emit('refused', { service: 'gateway', remote: remoteOf(socket), reason: wrongEnvironment ? 'wrong-environment' : 'drop-connections' });
-      socket.destroy();
+      // end(), not destroy(): under TLS 1.2 the server's Finished is still being written, and the
+      // client must see a completed handshake, then the close.
+      socket.end();
+      setTimeout(() => socket.destroy(), this.options.closeGraceMs).unref();
       return;
     }
     const connection = new GatewayConnection(socket, number, identity.topic, this.context);
@@ -294,9 +288,26 @@ export class MockServer extends EventEmitter<MockServerEvents> {
     serveFeedback(socket, bytes, this.feedbackLists.options, this.options.closeGraceMs, () => (served = true));
   }
 
-  private onTlsError(service: Service, error: NodeJS.ErrnoException): void {
+  /**
+   * Node reports a refused client certificate as the socket's hang-up; the verify error (other CA,
+   * expired, not yet valid) is on the socket: report that as the reason.
+   */
+  private onTlsError(service: Service, error: NodeJS.ErrnoException, socket: TLSSocket | undefined): void {
     this.tally.tlsErrors++;
-    this.emit('tls-error', { service, code: error.code, message: error.message });
+    const verifyError = socket?.authorizationError;
+    const reason = verifyError ? `client certificate refused: ${String(verifyError)}` : error.code === 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE' ? 'no client certificate' : error.message;
+    this.emit('tls-error', { service, code: error.code, message: error.message, reason });
+  }
+
+  /** @internal A listener limit refused or closed a connection: one event (one log line) each. */
+  onLimit(service: Listener, event: LimitEvent): void {
+    if (event.reason === 'too-many-connections' && service !== 'control') {
+      this.tally.refused++;
+      this.emit('refused', { service, remote: event.remote, reason: event.reason, limit: event.limit });
+      return;
+    }
+    this.tally.limitClosed++;
+    this.emit('limit', { service, ...event });
   }
 }
 
@@ -305,6 +316,3 @@ function portOf(server: TlsServer): number {
   return typeof address === 'object' && address ? address.port : 0;
 }
 
-function remoteOf(socket: Socket): string {
-  return socket.remoteFamily === 'IPv6' ? `[${socket.remoteAddress}]:${socket.remotePort}` : `${socket.remoteAddress}:${socket.remotePort}`;
-}

@@ -104,4 +104,18 @@ test('--help shows the flags and examples; bad flags exit 2 with what to fix', a
   assert.match(script.stderr(), /script .*missing\.json/);
 });
 
+test('--certs-dir /proc/certs and --script /dev/zero fail at once with what to fix; the control token is not echoed', async () => {
+  const proc = start(['--gateway-port', '0', '--feedback-port', '0', '--certs-dir', '/proc/certs']);
+  assert.is(await proc.exit, 1);
+  assert.match(proc.stderr(), /cannot create the directory \/proc\/certs/);
+  const zero = start(['--gateway-port', '0', '--feedback-port', '0', '--certs-dir', join(dir, 'certs'), '--script', '/dev/zero']);
+  assert.is(await zero.exit, 2);
+  assert.match(zero.stderr(), /script \/dev\/zero: cannot be read: it is not a regular file/);
+  const token = 'short-secret';
+  const bad = start(['--control-port', '0', '--control-token', token]);
+  assert.is(await bad.exit, 2);
+  assert.match(bad.stderr(), /controlToken must be 16 to 512/);
+  assert.not.match(bad.stderr(), token);
+});
+
 test.run();

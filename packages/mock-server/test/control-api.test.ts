@@ -12,7 +12,7 @@ test.before(async () => {
   base = `http://127.0.0.1:${mock.control!.port}`;
 });
 test.before.each(async () => {
-  const response = await fetch(`${base}/reset`, { method: 'POST' });
+  const response = await fetch(`${base}/reset`, { method: 'POST', headers: { 'content-type': 'application/json' } });
   assert.equal(await response.json(), { reset: true });
 });
 test.after(async () => {
@@ -22,7 +22,7 @@ test.after(async () => {
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const response = await fetch(`${base}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json' },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: response.status, json: await response.json() };

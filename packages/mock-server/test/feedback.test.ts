@@ -21,7 +21,10 @@ async function readFeedback(options: ClientOptions = {}): Promise<{ tuples: Arra
   const socket = openClient(mock, { service: 'feedback', ...options });
   const done = transcript(socket);
   const { data, reads } = await done;
-  const tuples = new FeedbackDecoder().push(data).map((tuple) => ({ token: formatToken(tuple.token), timestamp: tuple.timestamp }));
+  const tuples = new FeedbackDecoder().push(data).map((result) => {
+    if (result.kind !== 'tuple') throw new Error(`the mock wrote garbage: ${result.reason}`);
+    return { token: formatToken(result.token), timestamp: result.timestamp };
+  });
   return { tuples, reads };
 }
 

@@ -7,7 +7,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseFault, type MockServer } from '../src/index.js';
+import type { MockServer } from '../src/index.js';
+import { parseFault } from '../src/fault-parse.js';
 import { useMock } from './helpers.js';
 import { H2_TOKEN, closeH2, openH2, send, signToken, tokenHeaders } from './http2-helpers.js';
 

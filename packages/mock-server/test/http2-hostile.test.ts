@@ -11,8 +11,9 @@ import { closeH2, openH2, send } from './http2-helpers.js';
 
 const test = suite('http2 hostile input');
 let mock: MockServer;
-// A short idle timeout frees the sessions node:http2 stops reading after a header block it refused.
-useMock(test, { closeGraceMs: 100, http2IdleTimeoutMs: 1500 }, (started) => (mock = started));
+// A short idle timeout (the listeners' limit) frees the sessions node:http2 stops reading after a
+// header block it refused with GOAWAY alone.
+useMock(test, { closeGraceMs: 100, idleTimeoutMs: 1000 }, (started) => (mock = started));
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 const FrameType = { Data: 0, Headers: 1, Settings: 4, Continuation: 9 } as const;

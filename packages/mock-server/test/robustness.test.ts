@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { NotificationScanner } from '@apnskit/codec';
 
 let mock!: MockServer;
-useMock(test, { closeGraceMs: 100, partialFrameTimeoutMs: 300 }, (started) => (mock = started));
+useMock(test, { closeGraceMs: 100, partialFrameTimeoutMs: 300, maxConnections: 400 }, (started) => (mock = started));
 
 /** A tiny seeded generator for reproducible garbage. */
 function bytesFrom(seed: number, length: number): Buffer {

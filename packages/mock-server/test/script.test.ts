@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createMockServer, loadScript, MockServerError, parseScript } from '../src/index.js';
+import { createMockServer, MockServerError } from '../src/index.js';
+import { loadScript, parseScript } from '../src/script.js';
 import { errorPacket, exchange, frames, tokenFor } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'apnskit-script-test-'));

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { generate } from 'selfsigned';
-import { APPLE_PUSH_OID, createMockServer, loadCertificates, MockServerError, type MockServer } from '../src/index.js';
+import { PUSH_OIDS } from '@apnskit/tls';
+import { TestCertificateAuthority } from '@apnskit/tls/testing';
+import { createMockServer, loadCertificates, MockServerError, type MockServer } from '../src/index.js';
 import { deliver, frame, frames, openClient, secure, transcript, until, useMock, type ClientOptions } from './helpers.js';
 
 let mock!: MockServer;
@@ -26,9 +27,9 @@ test('client certificates look like Apple push certificates, signed by the CA', 
   assert.ok(sandbox.subject.split('\n').includes('UID=com.example.app'));
   assert.ok(sandbox.subject.includes('CN=Apple Development IOS Push Services: com.example.app'));
   assert.ok(production.subject.includes('CN=Apple Production IOS Push Services: com.example.app'));
-  assert.ok(sandbox.raw.includes(oidBytes(APPLE_PUSH_OID.sandbox)));
-  assert.not.ok(sandbox.raw.includes(oidBytes(APPLE_PUSH_OID.production)));
-  assert.ok(production.raw.includes(oidBytes(APPLE_PUSH_OID.production)));
+  assert.ok(sandbox.raw.includes(oidBytes(PUSH_OIDS.sandbox)));
+  assert.not.ok(sandbox.raw.includes(oidBytes(PUSH_OIDS.production)));
+  assert.ok(production.raw.includes(oidBytes(PUSH_OIDS.production)));
   assert.ok(sandbox.verify(ca.publicKey) && production.verify(ca.publicKey));
   assert.is(sandbox.publicKey.asymmetricKeyType, 'rsa');
   assert.is(sandbox.publicKey.asymmetricKeyDetails?.modulusLength, 2048);
@@ -64,8 +65,8 @@ async function refusedHandshake(options: ClientOptions): Promise<void> {
 
 test('mutual TLS: no client certificate, or one from another CA, is refused', async () => {
   await refusedHandshake({ noClientCert: true });
-  const stranger = await generate([{ name: 'commonName', value: 'stranger' }], { algorithm: 'sha256', keyType: 'ec' });
-  await refusedHandshake({ cert: stranger.cert, key: stranger.private });
+  const stranger = new TestCertificateAuthority('stranger CA').issueClient({ uid: 'com.example.app', environments: ['sandbox'] });
+  await refusedHandshake(stranger);
 });
 
 test('refuse-connections fails the next handshakes; drop-connections closes right after it', async () => {

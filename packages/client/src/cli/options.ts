@@ -3,7 +3,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { isValidToken, parseToken, type NotificationFormat } from '@apnskit/codec';
 import { integerFlag, parseCommonFlags, UsageError, type Address, type ApnsTlsOptions } from '@apnskit/tls';
-import { devAddress, GATEWAY_PORT, prodAddress } from '../address.js';
+import { GATEWAY_PORT, gatewayAddress } from '../address.js';
 import { buildPayload } from './payload.js';
 import { PayloadLimits } from '@apnskit/codec/http2';
 import { HTTP2_FLAGS, HTTP2_SERVICE, http2FlagsFrom, wantsHttp2, type Http2Flags } from './h2-options.js';
@@ -57,7 +57,7 @@ export async function parseSendCommand(
 ): Promise<ParsedSendCommand> {
   const http2 = wantsHttp2(argv);
   const parsed = parseCommonFlags(argv, {
-    service: http2 ? HTTP2_SERVICE : { sandbox: devAddress(), production: prodAddress(), defaultPort: GATEWAY_PORT, addressFlag: 'gateway' },
+    service: http2 ? HTTP2_SERVICE : { sandbox: gatewayAddress('sandbox'), production: gatewayAddress('production'), defaultPort: GATEWAY_PORT, addressFlag: 'gateway' },
     flags: SEND_FLAGS,
     env,
     certificateOptional: http2,

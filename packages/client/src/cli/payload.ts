@@ -1,5 +1,6 @@
 // The one payload apns-send sends to every token: from --alert/--badge/--sound or --payload JSON.
-import { isApnsCodecError, toWireNotification } from '@apnskit/codec';
+import { isApnsCodecError } from '@apnskit/codec';
+import { toWireNotification } from '@apnskit/codec/wire';
 import { UsageError } from '@apnskit/tls';
 
 export interface PayloadFlags {

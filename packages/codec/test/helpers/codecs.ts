@@ -1,11 +1,12 @@
 import {
+  encodeFeedbackTuple,
   encodeNotification,
   ErrorResponseDecoder,
   FeedbackDecoder,
   NotificationDecoder,
   type DecodeResult,
   type ErrorResponseResult,
-  type FeedbackTuple,
+  type FeedbackResult,
   type NotificationDecoderOptions,
 } from '../../src/index.js';
 import type { VectorCodec } from './vector.js';
@@ -70,11 +71,20 @@ export const errorResponseCodec: VectorCodec<ErrorResponseResult> = {
   normalize: plainErrorResponse,
 };
 
-export function plainTuple(tuple: FeedbackTuple): { token: string; timestamp: number } {
-  return { token: tuple.token.toString('hex'), timestamp: tuple.timestamp };
+export type PlainFeedback = { token: string; timestamp: number } | { kind: 'garbage'; bytes: string };
+
+export function plainTuple(result: FeedbackResult): PlainFeedback {
+  if (result.kind === 'garbage') return { kind: 'garbage', bytes: result.bytes.toString('hex') };
+  return { token: result.token.toString('hex'), timestamp: result.timestamp };
 }
 
-export const feedbackCodec: VectorCodec<FeedbackTuple> = {
+export const feedbackCodec: VectorCodec<FeedbackResult> = {
   decoder: () => new FeedbackDecoder(),
   normalize: plainTuple,
 };
+
+/** Encodes a decoded feedback tuple again. */
+export function reencodeTuple(result: FeedbackResult): Buffer {
+  if (result.kind !== 'tuple') throw new Error(`cannot re-encode garbage (${result.reason})`);
+  return encodeFeedbackTuple(result);
+}

@@ -10,7 +10,7 @@ import {
   parseCommonFlags,
   secretsOf,
 } from '@apnskit/tls';
-import { devAddress, FEEDBACK_PORT, prodAddress } from '../addresses.js';
+import { FEEDBACK_PORT, feedbackAddress } from '../addresses.js';
 import { feedback, DEFAULT_IDLE_TIMEOUT_MS, type FeedbackEntry } from '../reader.js';
 
 export const PROGRAM = 'apns-feedback';
@@ -32,7 +32,7 @@ export const HELP = formatHelp({
     '              [--ca FILE] [--insecure] [--timeout MS] [--json]',
   ],
   sections: [
-    { title: 'Server', rows: addressHelpRows('address', formatAddress(devAddress()), formatAddress(prodAddress())) },
+    { title: 'Server', rows: addressHelpRows('address', formatAddress(feedbackAddress('sandbox')), formatAddress(feedbackAddress('production'))) },
     { title: 'Credentials', rows: CREDENTIAL_HELP_ROWS },
     {
       title: 'Output',
@@ -62,7 +62,7 @@ export const HELP = formatHelp({
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     const parsed = parseCommonFlags(argv, {
-      service: { sandbox: devAddress(), production: prodAddress(), defaultPort: FEEDBACK_PORT },
+      service: { sandbox: feedbackAddress('sandbox'), production: feedbackAddress('production'), defaultPort: FEEDBACK_PORT },
       flags: { timeout: { type: 'string' } },
       env: io.env,
     });

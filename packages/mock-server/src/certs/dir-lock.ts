@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
+import { closeSync, openSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -11,9 +11,9 @@ const POLL_MS = 50;
 /**
  * Runs `action` holding a lock file in `dir`, so that mock servers started at the same time with
  * one certificates directory (parallel test runs, several CLIs) do not overwrite each other's files.
+ * `dir` must exist (see ensurePrivateDir).
  */
 export async function withDirLock<T>(dir: string, action: () => Promise<T>): Promise<T> {
-  mkdirSync(dir, { recursive: true });
   const lock = join(dir, LOCK_FILE);
   const deadline = Date.now() + WAIT_LIMIT_MS;
   for (;;) {
@@ -23,6 +23,7 @@ export async function withDirLock<T>(dir: string, action: () => Promise<T>): Pro
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
+    if (Date.now() > deadline) throw new Error(`${lock} is held by another process; remove it if no apns-mock is running`);
     let age = 0;
     try {
       age = Date.now() - statSync(lock).mtimeMs;
@@ -30,7 +31,6 @@ export async function withDirLock<T>(dir: string, action: () => Promise<T>): Pro
       continue; // released meanwhile
     }
     if (age > STALE_LOCK_MS) removeIfStillStale(lock);
-    else if (Date.now() > deadline) throw new Error(`${lock} is held by another process; remove it if no apns-mock is running`);
     else await sleep(POLL_MS);
   }
   try {

@@ -1,15 +1,18 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { MockServerError } from '../errors.js';
 import { withDirLock } from './dir-lock.js';
+import { ensurePrivateDir, readOwnFile, writePrivateFile } from './private-files.js';
 import { generateAuthority, generateCertificates, toP12, type Authority, type GeneratedCertificates, type PemPair } from './generate.js';
 
 /** File names inside the certificates directory. */
 export const CERT_FILES = Object.freeze({
   ca: 'ca.pem',
+  /** The CA's key: kept (0600) so that certificates reused from the directory can be checked against it. */
+  caKey: 'ca-key.pem',
   serverCert: 'server-cert.pem',
   serverKey: 'server-key.pem',
   clientCert: 'client-cert.pem',
@@ -97,17 +100,25 @@ function pathsIn(dir: string): CertificatePaths {
   return Object.freeze({ dir, ...Object.fromEntries(entries) }) as CertificatePaths;
 }
 
-/** The certificates already in `dir`, when complete, for `topic`, signed by their CA and valid for a while. */
+/** True when `ca` is a CA certificate signed by itself with `key`: one this user's mock made. */
+function isOwnAuthority(ca: X509Certificate, key: string): boolean {
+  return ca.ca && ca.checkIssued(ca) && ca.verify(ca.publicKey) && ca.checkPrivateKey(createPrivateKey(key));
+}
+
+/**
+ * The certificates already in `dir`, when complete, for `topic`, valid for a while, and signed by
+ * the CA whose key is in the directory. Every file must be this user's own regular file.
+ */
 function readValid(paths: CertificatePaths, topic: string): GeneratedCertificates | undefined {
   try {
-    const read = (path: string): string => readFileSync(path, 'utf8');
-    const ca = { cert: read(paths.ca), key: '' };
+    const read = (path: string): string => readOwnFile(path).toString('utf8');
+    const ca = { cert: read(paths.ca), key: read(paths.caKey) };
     const server = { cert: read(paths.serverCert), key: read(paths.serverKey) };
     const client = { cert: read(paths.clientCert), key: read(paths.clientKey) };
     const production = { cert: read(paths.productionCert), key: read(paths.productionKey) };
     const caCert = new X509Certificate(ca.cert);
     const horizon = Date.now() + RENEW_MARGIN_MS;
-    if (Date.parse(caCert.validTo) < horizon) return undefined;
+    if (Date.parse(caCert.validTo) < horizon || !isOwnAuthority(caCert, ca.key)) return undefined;
     for (const pair of [server, client, production]) {
       const cert = new X509Certificate(pair.cert);
       if (Date.parse(cert.validTo) < horizon || !cert.checkIssued(caCert) || !cert.verify(caCert.publicKey)) return undefined;
@@ -120,17 +131,10 @@ function readValid(paths: CertificatePaths, topic: string): GeneratedCertificate
   }
 }
 
-/** Writes through a temporary file and a rename, so that a reader never sees half a file. */
-function writeAtomically(path: string, content: string | Buffer, secret = true): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, content, { mode: secret ? 0o600 : 0o644 });
-  renameSync(temporary, path);
-}
-
-/** The .p12 at `path` when it exists and opens with the passphrase. */
+/** The .p12 at `path` when it is this user's file and opens with the passphrase. */
 function readP12(path: string, passphrase: string): Buffer | undefined {
   try {
-    const bytes = readFileSync(path);
+    const bytes = readOwnFile(path);
     createSecureContext({ pfx: bytes, passphrase });
     return bytes;
   } catch {
@@ -139,9 +143,10 @@ function readP12(path: string, passphrase: string): Buffer | undefined {
 }
 
 function writeAll(paths: CertificatePaths, certs: GeneratedCertificates): void {
-  mkdirSync(paths.dir, { recursive: true });
-  const write = (path: string, text: string, secret = false): void => writeAtomically(path, text, secret);
+  ensurePrivateDir(paths.dir);
+  const write = (path: string, text: string, secret = false): void => writePrivateFile(path, text, secret);
   write(paths.ca, certs.ca.cert);
+  write(paths.caKey, certs.ca.key, true);
   write(paths.serverCert, certs.server.cert);
   write(paths.serverKey, certs.server.key, true);
   write(paths.clientCert, certs.client.cert);
@@ -180,7 +185,7 @@ export async function loadCertificates(options: LoadCertificatesOptions): Promis
       const existing = reused ? readP12(path, passphrase) : undefined;
       if (existing) return existing;
       const bytes = cachedP12(pair, certs.ca, passphrase, `${label}: ${topic}`);
-      writeAtomically(path, bytes);
+      writePrivateFile(path, bytes, true);
       return bytes;
     };
     const clientP12 = p12(paths.clientP12, certs.client, 'Apple Development IOS Push Services');
@@ -201,7 +206,10 @@ export async function loadCertificates(options: LoadCertificatesOptions): Promis
     });
   };
   try {
-    return options.certsDir ? await withDirLock(paths.dir, prepare) : await prepare();
+    if (!options.certsDir) return await prepare();
+    // Checked before the lock file is made in it, and again by every write.
+    ensurePrivateDir(paths.dir);
+    return await withDirLock(paths.dir, prepare);
   } catch (error) {
     throw new MockServerError('APNS_ERR_CERTIFICATES', `could not prepare the certificates in ${paths.dir}: ${(error as Error).message}`, {
       cause: error,

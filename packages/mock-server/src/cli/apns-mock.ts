@@ -41,6 +41,7 @@ function logEvents(mock: MockServer): void {
   mock.on('rejection', (rejection) => line({ event: 'rejection', ...rejection, token: rejection.token ?? null, id: rejection.id ?? null }));
   mock.on('refused', (event) => line({ event: 'refused', ...event }));
   mock.on('tls-error', (event) => line({ event: 'tls-error', ...event }));
+  mock.on('limit', (event) => line({ event: 'limit', ...event }));
   mock.on('feedback', (event) => line({ event: 'feedback', ...event }));
 }
 

@@ -1,7 +1,16 @@
-import { tmpdir } from 'node:os';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { MockServerOptions } from '../options.js';
+
+/**
+ * The user's own cache directory, not a fixed name in the shared /tmp where another user could
+ * create it first: $XDG_CACHE_HOME/apnskit/mock-certs, else ~/.cache/apnskit/mock-certs.
+ */
+export function defaultCertsDir(env: Readonly<Record<string, string | undefined>>): string {
+  const cache = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
+  return join(cache, 'apnskit', 'mock-certs');
+}
 
 export const HELP = `apns-mock: a scriptable mock of Apple's HTTP/2 provider API, binary push gateway and feedback service
 
@@ -15,7 +24,9 @@ Options:
   --http2-max-streams N    stream limit of an authenticated HTTP/2 connection (default 1000)
   --control-port N         start the HTTP control API on this port (0 picks a free port)
   --certs-dir DIR          where the CA, server and client certificates are written and
-                           reused while valid (default ${join(tmpdir(), 'apns-mock-certs')})
+                           reused while valid; created mode 0700, and refused when another user
+                           owns it or can enter it (default $XDG_CACHE_HOME/apnskit/mock-certs,
+                           else ~/.cache/apnskit/mock-certs)
   --topic BUNDLE_ID        topic of the client certificates (their subject UID) and of HTTP/2 pushes
                            (default com.example.app)
   --script FILE            JSON script: {"faults":[...],"feedback":[...],"feedbackOptions":{...}}
@@ -25,6 +36,14 @@ Options:
                            environment's push OID, as Apple's sandbox did with production certificates
   --payload-limit N        largest payload accepted (default 2048)
   --p12-passphrase TEXT    passphrase of the .p12 files (default apnskit-mock)
+  --control-token TOKEN    control API requests must send "Authorization: Bearer TOKEN"
+                           (16+ characters; also read from APNS_MOCK_CONTROL_TOKEN)
+  --max-connections N      open connections per listener (default 256); at the cap a new one
+                           evicts the oldest still in its TLS handshake, else it is refused
+  --handshake-timeout-ms N close connections whose TLS handshake (or HTTP request headers)
+                           took longer (default 10000)
+  --idle-timeout-ms N      close connections with no bytes either way for this long (default 300000)
+  --max-body-bytes N       largest control API request body (default 16777216); larger get 413
   --quiet                  print only the ready line
   -h, --help               show this help
 
@@ -60,7 +79,10 @@ function integer(name: string, text: string | undefined): number | undefined {
   return Number(text);
 }
 
-export function parseCliArgs(argv: readonly string[]): CliArgs {
+/** Environment variable read for the control token when --control-token is not given. */
+export const CONTROL_TOKEN_ENV = 'APNS_MOCK_CONTROL_TOKEN';
+
+export function parseCliArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): CliArgs {
   let values;
   try {
     ({ values } = parseArgs({
@@ -82,6 +104,11 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         'enforce-environment': { type: 'boolean' },
         'payload-limit': { type: 'string' },
         'p12-passphrase': { type: 'string' },
+        'control-token': { type: 'string' },
+        'max-connections': { type: 'string' },
+        'handshake-timeout-ms': { type: 'string' },
+        'idle-timeout-ms': { type: 'string' },
+        'max-body-bytes': { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -103,7 +130,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       controlPort: port('control-port', values['control-port'], undefined),
       http2Port: port('http2-port', values['http2-port'], 2197),
       http2MaxConcurrentStreams: integer('http2-max-streams', values['http2-max-streams']),
-      certsDir: values['certs-dir'] ?? join(tmpdir(), 'apns-mock-certs'),
+      certsDir: values['certs-dir'] ?? defaultCertsDir(env),
       topic: values.topic,
       script: values.script,
       seed: integer('seed', values.seed),
@@ -111,6 +138,11 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       enforceEnvironment: values['enforce-environment'],
       payloadLimit: integer('payload-limit', values['payload-limit']),
       p12Passphrase: values['p12-passphrase'],
+      controlToken: values['control-token'] ?? (env[CONTROL_TOKEN_ENV] || undefined),
+      maxConnections: integer('max-connections', values['max-connections']),
+      handshakeTimeoutMs: integer('handshake-timeout-ms', values['handshake-timeout-ms']),
+      idleTimeoutMs: integer('idle-timeout-ms', values['idle-timeout-ms']),
+      maxBodyBytes: integer('max-body-bytes', values['max-body-bytes']),
     },
   };
 }

@@ -4,7 +4,7 @@
  * token pins key and team; a new token at most every 20 minutes; tokens expire after an hour).
  */
 import { ProviderTokenRules, bearerToken, type AuthKind, type Reason } from '@apnskit/codec/http2';
-import type { PushEnvironment } from '../certs/generate.js';
+import type { ApnsEnvironment as PushEnvironment } from '@apnskit/tls';
 import type { PeerIdentity } from '../peer.js';
 import type { TokenVerdict, TokenVerifier } from './token-verifier.js';
 

@@ -4,9 +4,10 @@ import type { MockCertificates } from '../certs/store.js';
 /**
  * The TLS listener of the HTTP/2 service: TLS 1.2 or later, ALPN h2 offered, a client certificate
  * asked for but not required (token clients present none; one from another CA is answered
- * BadCertificate on its streams rather than refused).
+ * BadCertificate on its streams rather than refused). Connection caps and timeouts are the
+ * listener limits every service of the mock applies (listener-limits.ts).
  */
-export function createHttp2Listener(certs: MockCertificates, maxConnections: number): TlsServer {
+export function createHttp2Listener(certs: MockCertificates): TlsServer {
   const server = createTlsServer({
     cert: certs.serverCert,
     key: certs.serverKey,
@@ -16,6 +17,5 @@ export function createHttp2Listener(certs: MockCertificates, maxConnections: num
     minVersion: 'TLSv1.2',
     ALPNProtocols: ['h2'],
   });
-  server.maxConnections = maxConnections;
   return server;
 }

@@ -6,7 +6,7 @@ import { createServer as createH2Server, type Http2Server, type IncomingHttpHead
 import type { Socket } from 'node:net';
 import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import type { Reason } from '@apnskit/codec/http2';
-import type { PushEnvironment } from '../certs/generate.js';
+import type { ApnsEnvironment as PushEnvironment } from '@apnskit/tls';
 import type { FaultSet } from '../fault-set.js';
 import { peerIdentity } from '../peer.js';
 import type { NotificationRecorder, RejectedNotification } from '../recorder.js';
@@ -47,7 +47,6 @@ export interface Http2ServiceContext {
   readonly environment: PushEnvironment;
   readonly closeGraceMs: number;
   readonly maxConcurrentStreams: number;
-  readonly idleTimeoutMs: number;
   readonly seed: number;
   readonly certsDir: string;
   readonly wrongEnvironmentReason: Reason;
@@ -230,7 +229,6 @@ export class Http2Service {
       topic: handing.certificate?.topic,
       environments: handing.certificate?.environments ?? [],
     });
-    session.setTimeout(this.context.idleTimeoutMs, () => created.destroy());
     // A session waiting in the middle of a header block outlives its socket unless told.
     handing.socket.once('close', () => created.destroy());
     session.once('close', () => {

@@ -2,7 +2,7 @@ import { createPublicKey, generateKeyPairSync, randomInt, type KeyObject } from 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProviderTokenRules } from '@apnskit/codec/http2';
-import type { PushEnvironment } from '../certs/generate.js';
+import type { ApnsEnvironment as PushEnvironment } from '@apnskit/tls';
 import { MockServerError } from '../errors.js';
 
 /** A provider-token signing key the mock knows. */

@@ -1,6 +1,6 @@
 import { compactVerify, decodeProtectedHeader } from 'jose';
 import { checkProviderTokenClaims, type Reason } from '@apnskit/codec/http2';
-import type { PushEnvironment } from '../certs/generate.js';
+import type { ApnsEnvironment as PushEnvironment } from '@apnskit/tls';
 import type { SigningKeys } from './signing-keys.js';
 
 /** A provider token whose signature verified, with what the connection rules need. */

@@ -1,1 +1,1 @@
-export { TestCertificateAuthority, toPkcs12, type GeneratedCertificate, type IssueOptions } from './certificates.js';
+export { TestCertificateAuthority, toPkcs12, VALIDITY_DAYS, type GeneratedCertificate, type IssueOptions } from './certificates.js';
