@@ -2,6 +2,8 @@
 // client can push through TLS on this machine when nothing decodes or records the frames.
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:tls';
+import { encodeErrorResponse, Status } from '@apnskit/codec';
+import { encodeProbeFrame, identifierOffset } from '@apnskit/codec/wire';
 import type { MockCertificates } from '@apnskit/mock-server';
 import { clock } from './mock-protocol.js';
 
@@ -20,7 +22,13 @@ export class ByteSink {
     const server = createServer({ key: certs.serverKey, cert: certs.serverCert, ca: certs.ca, requestCert: true, rejectUnauthorized: true });
     const sink = new ByteSink(server);
     server.on('secureConnection', (socket) => {
-      socket.on('data', (chunk: Buffer) => sink.count(chunk.length));
+      const probe = new ProbeWatch();
+      socket.on('data', (chunk: Buffer) => {
+        sink.count(chunk.length);
+        // The probe is the last frame a client writes: answered as a gateway would, so a sender can prove and close.
+        const id = probe.endsWithProbe(chunk);
+        if (id !== undefined) socket.end(encodeErrorResponse(Status.MissingDeviceToken, id));
+      });
       socket.on('error', () => socket.destroy());
     });
     server.listen(0, host);
@@ -64,6 +72,28 @@ export class ByteSink {
       this.waiter = undefined;
       waiter.resolve(clock());
     }
+  }
+}
+
+/** The probe frame with its identifier zeroed: the sink compares the stream's last bytes with it. */
+const PROBE_TEMPLATE = encodeProbeFrame(1);
+const PROBE_ID_AT = identifierOffset('frame', 0, PROBE_TEMPLATE.length);
+const IDENTIFIER_BYTES = 4;
+
+/** Keeps a connection's last bytes (never the stream) to see whether it ends with a probe. */
+class ProbeWatch {
+  private tail: Buffer = Buffer.alloc(0);
+
+  /** The probe's identifier when the bytes received so far end with a probe frame. */
+  endsWithProbe(chunk: Buffer): number | undefined {
+    const length = PROBE_TEMPLATE.length;
+    this.tail = chunk.length >= length ? chunk.subarray(chunk.length - length) : Buffer.concat([this.tail, chunk]).subarray(-length);
+    const tail = this.tail;
+    if (tail.length < length) return undefined;
+    const matches =
+      tail.compare(PROBE_TEMPLATE, 0, PROBE_ID_AT, 0, PROBE_ID_AT) === 0 &&
+      tail.compare(PROBE_TEMPLATE, PROBE_ID_AT + IDENTIFIER_BYTES, length, PROBE_ID_AT + IDENTIFIER_BYTES, length) === 0;
+    return matches ? tail.readUInt32BE(PROBE_ID_AT) : undefined;
   }
 }
 

@@ -41,6 +41,7 @@ export class Connection {
   private lastError: Error | undefined;
   private timer: NodeJS.Timeout | undefined;
   private flushScheduled = false;
+  private socketFailed = false;
 
   constructor(
     readonly address: Address,
@@ -87,7 +88,15 @@ export class Connection {
 
   /** True while the sender may hand this connection more frames. */
   get acceptsMore(): boolean {
-    return this.state === 'open' && this.probeSequence === undefined && this.pending.bytes + (this.socket?.writableLength ?? 0) < this.writeBufferBytes;
+    return this.state === 'open' && !this.ending && this.probeSequence === undefined && this.pending.bytes + (this.socket?.writableLength ?? 0) < this.writeBufferBytes;
+  }
+
+  /**
+   * True once a socket error was seen on an open connection: it only waits (closeGraceMs) for an
+   * error packet still on its way, and takes no more frames; the sender replaces it meanwhile.
+   */
+  get ending(): boolean {
+    return this.socketFailed;
   }
 
   /** Queues a message (checked now: bad input throws and queues nothing). Connects on first use. */
@@ -163,6 +172,8 @@ export class Connection {
 
   private probeTimeoutMs = 0;
   private openedAt: number | undefined;
+  /** When the first frame was written (the oldest this connection may have to prove). */
+  firstWriteAt: number | undefined;
 
   /** Milliseconds the connection has been (or was, until it settled) open; 0 if it never opened. */
   openFor(now: number): number {
@@ -194,7 +205,8 @@ export class Connection {
   flush(): void {
     this.flushScheduled = false;
     const socket = this.socket;
-    if (this.state !== 'open' || socket === undefined) return;
+    // After a socket error nothing more is written: what is queued goes back unwritten.
+    if (this.state !== 'open' || socket === undefined || this.socketFailed) return;
     const now = Date.now();
     this.window.expire(now);
     while (this.pending.count > 0 && socket.writableLength < this.writeBufferBytes) {
@@ -204,6 +216,7 @@ export class Connection {
   }
 
   private writeChunk(socket: TLSSocket, chunk: FrameChunk, now: number): void {
+    this.firstWriteAt ??= now;
     const { buffer } = chunk;
     chunk.numberFrames(this.nextSequence, this.format);
     this.nextSequence += chunk.count;
@@ -259,6 +272,7 @@ export class Connection {
       return;
     }
     // A write error: keep reading a little for an error response already on its way.
+    this.socketFailed = true;
     this.graceThenDestroy();
   }
 

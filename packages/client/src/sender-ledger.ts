@@ -5,10 +5,19 @@ import type { SentWindow } from './sent-window.js';
 import type { Settlement } from './settlement.js';
 import type { FailedNotification, ResentEvent, SenderReport, UnconfirmedNotification, UnconfirmedReason } from './sender-types.js';
 
+/** Frames of unknown fate are queued in small chunks: they are settled in batches of about a thousand. */
+const DOUBT_CHUNK_BYTES = 16 * 1024;
+
 export interface LedgerPolicy {
   readonly maxRetries: number;
   readonly silentClose: 'resend' | 'unconfirmed';
   readonly keepDelivered: boolean;
+}
+
+/** Where resent frames go: the sender's queue, or apart while their earlier copy may have arrived. */
+export interface ResendQueues {
+  readonly queue: FrameQueue;
+  readonly doubt: FrameQueue;
 }
 
 /** Where the sender reports what the ledger decides. */
@@ -42,8 +51,11 @@ export class Ledger {
     return this.unconfirmed.length + this.forgotten;
   }
 
-  /** Books a settled connection; frames to write again are put in front of `queue`. */
-  apply(settlement: Settlement, window: SentWindow, unwritten: FrameQueue, queue: FrameQueue, probeTimedOut: boolean): void {
+  /**
+   * Books a settled connection. Frames to write again go in front of `queues.queue`, except
+   * those whose earlier copy may have arrived: they go to `queues.doubt`, to be settled apart.
+   */
+  apply(settlement: Settlement, window: SentWindow, unwritten: FrameQueue, queues: ResendQueues, probeTimedOut: boolean): void {
     this.delivered += settlement.delivered;
     if (this.policy.keepDelivered) {
       for (let sequence = settlement.deliveredFrom; sequence < settlement.deliveredTo; sequence += 1) {
@@ -56,6 +68,7 @@ export class Ledger {
     // A rejected notification the window forgot, and frames forgotten unproven: counted only.
     this.forgotten += settlement.forgotten + (settlement.failedForgotten ? 1 : 0);
     const resend = new FrameQueue();
+    const doubtful = new FrameQueue(DOUBT_CHUNK_BYTES);
     const possibly = settlement.tailPossiblyDelivered;
     let duplicates = 0;
     for (let sequence = settlement.tailFrom; sequence < settlement.tailTo; sequence += 1) {
@@ -68,17 +81,23 @@ export class Ledger {
       }
       if (possibly && (mark & POSSIBLY_DELIVERED) === 0) duplicates += 1;
       // Only a resend of unknown fate is charged: frames Apple discarded for another's failure were never processed.
-      resend.appendFrame(frame, possibly ? (mark | POSSIBLY_DELIVERED) + 1 : mark);
+      const next = possibly ? (mark | POSSIBLY_DELIVERED) + 1 : mark;
+      ((next & POSSIBLY_DELIVERED) === 0 ? resend : doubtful).appendFrame(frame, next);
     }
-    if (resend.count > 0) {
-      this.resent += resend.count;
+    const count = resend.count + doubtful.count;
+    if (count > 0) {
+      this.resent += count;
       this.possiblyDuplicated += duplicates;
-      this.sink.resent({ count: resend.count, possiblyDelivered: possibly, cause: settlement.cause }, () =>
-        [...resend.frames()].map(({ frame }) => describeFrame(frame)),
+      this.sink.resent({ count, possiblyDelivered: possibly, cause: settlement.cause }, () =>
+        [...doubtful.frames(), ...resend.frames()].map(({ frame }) => describeFrame(frame)),
       );
     }
-    resend.prependAll(unwritten);
-    queue.prependAll(resend);
+    // A connection holds either doubtful frames only (it was settling them) or none.
+    const first = unwritten.frames().next();
+    if (!first.done && (first.value.mark & POSSIBLY_DELIVERED) !== 0) doubtful.prependAll(unwritten);
+    else resend.prependAll(unwritten);
+    queues.queue.prependAll(resend);
+    queues.doubt.prependAll(doubtful);
   }
 
   /** Reports every frame of `queue` unconfirmed (the sender gave up) and empties it. */

@@ -90,6 +90,17 @@ export class SentWindow {
     return segment.chunk.marks[sequence - segment.base]!;
   }
 
+  /**
+   * Hands back the chunks of every frame still remembered and forgets them: for reuse once the
+   * settlement was booked and nothing refers to their bytes any more.
+   */
+  releaseChunks(): FrameChunk[] {
+    const chunks: FrameChunk[] = [];
+    for (let index = this.head; index < this.segments.length; index += 1) chunks.push(this.segments[index]!.chunk);
+    this.clear();
+    return chunks;
+  }
+
   /** Drops every entry (after a settlement was handed on). */
   clear(): void {
     this.firstSequence = this.nextSequence;

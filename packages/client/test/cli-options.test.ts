@@ -79,6 +79,9 @@ options('usage errors say what to fix', async () => {
   await usageError([...BASE, '--format', 'json'], /--format must be one of frame, enhanced, simple/);
   await usageError([...BASE, '--connections', '0'], /--connections must be a whole number from 1 to 64/);
   await usageError([...BASE, '--expiry', 'soon'], /--expiry must be a whole number/);
+  await usageError([...BASE, '--checkpoint-every', 'often'], /--checkpoint-every must be a whole number/);
+  await usageError([...BASE, '--max-retries', '101'], /--max-retries must be a whole number from 0 to 100/);
+  await usageError([...BASE, '--silent-close', 'drop'], /--silent-close must be resend or unconfirmed/);
   await usageError([...BASE, '--token', 'abc'], /--token "abc" is not a device token: give 64 hex digits/);
   await usageError([...BASE, '--tokens-file', 'x.txt'], /either --token HEX .* or --tokens-file FILE, not both/);
   await usageError(BASE.filter((_, index) => index < 6 || index > 7), /no recipients/);

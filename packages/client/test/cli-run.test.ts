@@ -80,6 +80,34 @@ run('an unreachable gateway: the reason at the first failure, then everything ac
   assert.is(totals.failed, 0);
   assert.ok(totals.sent > 0 && totals.sent < 70_000, `sent ${totals.sent}`);
   assert.is(totals.unconfirmed, totals.sent);
+  const unconfirmedLines = stdout.text.trim().split('\n').slice(0, -1).map((line) => JSON.parse(line) as Record<string, unknown>);
+  assert.is(unconfirmedLines.length, totals.unconfirmed, 'one line per unconfirmed notification');
+  assert.ok(unconfirmedLines.every((line) => line.unconfirmed === true && line.reason === 'connect-failed' && /^[0-9a-f]{64}$/.test(String(line.token))));
+});
+
+run('--json lists each unconfirmed notification next to the failed ones; the reliability flags reach the sender', async () => {
+  const path = join(scratch, 'doubt.txt');
+  const list = Array.from({ length: 3000 }, (_, index) => token(0x10000 + index));
+  writeFileSync(path, list.join('\n'));
+  mock.reset();
+  mock.faults.add({ type: 'reject-token', token: list[10]!, status: 8 });
+  mock.faults.add({ type: 'close-after', n: 1500 });
+  const sendCommand = await command(mock.gateway.port, ['--tokens-file', path, '--silent-close', 'unconfirmed', '--checkpoint-every', '0', '--max-retries', '2']);
+  assert.equal(sendCommand.reliability, { checkpointEvery: 0, maxRetries: 2, silentClose: 'unconfirmed' });
+  const stdout = new Capture();
+  const code = await runSend(sendCommand, resolveCredentials(sendCommand.tls), { stdout, stderr: new Capture() });
+  assert.is(code, 1);
+  const lines = stdout.text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  const totals = lines.pop() as Record<string, number>;
+  const unconfirmed = lines.filter((line) => line.unconfirmed === true);
+  const failed = lines.filter((line) => line.status !== undefined);
+  assert.equal(failed, [{ token: list[10], status: 8, name: 'invalid-token' }]);
+  assert.ok(unconfirmed.length > 0, 'the silent close left some unconfirmed');
+  assert.is(unconfirmed.length, totals.unconfirmed, "the summary's unconfirmed counts the lines");
+  assert.ok(unconfirmed.every((line) => line.reason === 'silent-close' && list.includes(String(line.token))));
+  assert.is(unconfirmed.length + failed.length, lines.length);
+  assert.is(totals.delivered + totals.failed + totals.unconfirmed, 3000);
+  mock.reset();
 });
 
 run('stop() ends reading: what was accepted is confirmed, the rest never sent', async () => {

@@ -81,7 +81,7 @@ cli.before.each(() => {
 cli('--help prints usage, every flag, examples and exit codes', async () => {
   const result = await runCli(['--help']);
   assert.is(result.code, 0);
-  for (const text of ['Usage:', '--gateway HOST:PORT', '--sandbox', '--production', '--pfx FILE', '--cert FILE --key FILE', '--ca FILE', '--insecure', '--passphrase', 'APNS_PASSPHRASE', '--token HEX', '--tokens-file FILE', '--alert TEXT', '--badge N', '--sound NAME', '--payload JSON', '--priority 10|5', '--expiry SECONDS', '--format NAME', '--connections N', '--json', 'Examples:', 'Exit codes:']) {
+  for (const text of ['Usage:', '--gateway HOST:PORT', '--sandbox', '--production', '--pfx FILE', '--cert FILE --key FILE', '--ca FILE', '--insecure', '--passphrase', 'APNS_PASSPHRASE', '--token HEX', '--tokens-file FILE', '--alert TEXT', '--badge N', '--sound NAME', '--payload JSON', '--priority 10|5', '--expiry SECONDS', '--format NAME', '--connections N', '--checkpoint-every N', '--max-retries N', '--silent-close NAME', '--json', 'Examples:', 'Exit codes:']) {
     assert.ok(result.stdout.includes(text), `help mentions ${text}`);
   }
   assert.is(result.stderr, '');

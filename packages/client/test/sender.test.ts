@@ -81,6 +81,32 @@ for (const type of ['close-after', 'reset-after'] as const) {
   });
 }
 
+test('after a silent close the doubtful tail goes out alone on fresh connections, each closed by the probe', async ({ mock }) => {
+  const { report, possible } = await run(mock, 6000, [{ type: 'close-after', n: 1500 }], { checkpointEvery: 0 });
+  assert.is(report.delivered, 6000);
+  assert.is(report.unconfirmedCount, 0);
+  const byConnection = new Map<number, string[]>();
+  for (const { token, connection } of mock.notifications) byConnection.set(connection, [...(byConnection.get(connection) ?? []), token]);
+  // Connection numbers go on from earlier tests: the first of this one is the smallest.
+  const first = Math.min(...byConnection.keys());
+  const later = [...byConnection].filter(([connection]) => connection > first);
+  const settling = later.filter(([, list]) => list.every((token) => possible.has(token)));
+  assert.ok(settling.length >= 2, `the tail is settled in batches (${settling.length} settling connections)`);
+  for (const [connection, list] of settling) assert.ok(list.length <= 1200, `connection ${connection} settled ${list.length}, about a batch`);
+  for (const [connection, list] of later) {
+    const doubtful = list.filter((token) => possible.has(token)).length;
+    assert.ok(doubtful === 0 || doubtful === list.length, `connection ${connection} mixes ${doubtful} doubtful with ${list.length - doubtful} new`);
+  }
+});
+
+test('silent closes more often than the window, default options: everything is delivered, nothing runs out of retries', async ({ mock }) => {
+  const { report, counts } = await run(mock, 30_000, [{ type: 'close-after', n: 3000, repeat: true }], {});
+  assert.is(report.unconfirmedCount, 0);
+  assert.is(report.delivered, 30_000);
+  assert.ok(report.resent <= 2 * 30_000, `resent ${report.resent}`);
+  assert.ok(counts.duplicates <= report.possiblyDuplicated);
+});
+
 test('silentClose "unconfirmed": the ambiguous tail is reported, not resent', async ({ mock }) => {
   const { report, counts } = await run(mock, 3000, [{ type: 'close-after', n: 500 }], { silentClose: 'unconfirmed' });
   assert.ok(report.unconfirmed.length > 0);
@@ -220,6 +246,28 @@ test('checkpoints bound what a silent close puts in doubt', async ({ mock }) => 
   assert.ok(report.connections >= 4, `a connection per checkpoint (${report.connections})`);
   assert.ok(report.possiblyDuplicated <= 1000 + 1500, `at most one checkpoint and a chunk in doubt (${report.possiblyDuplicated})`);
   assert.ok(counts.duplicates <= report.possiblyDuplicated);
+});
+
+test('an idle connection is proven before its window would forget its frames', async ({ mock }) => {
+  const sender = senderFor(mock, { window: { maxAgeMs: 400 } });
+  const list = tokens(50, (tag += 1));
+  await sendAll(sender, list);
+  // No more sends: the connection is probed once its first frame is half the window's age old.
+  const proven = new Promise<void>((resolve) => {
+    const poll = setInterval(() => {
+      if (sender.stats().delivered === 50) {
+        clearInterval(poll);
+        resolve();
+      }
+    }, 20);
+  });
+  await within(proven, undefined, 'the age checkpoint');
+  mock.faults.add({ type: 'close-after', n: 1 });
+  await sendAll(sender, tokens(10, (tag += 1)));
+  const report = await within(sender.close(), undefined, 'close');
+  assert.is(report.forgotten, 0);
+  assert.is(report.delivered, 60);
+  assert.is(report.unconfirmedCount, 0);
 });
 
 test('keepDelivered lists the delivered notifications', async ({ mock }) => {

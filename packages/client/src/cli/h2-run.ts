@@ -5,7 +5,7 @@ import type { Http2SenderOptions, Http2UnconfirmedNotification } from '../h2/typ
 import type { SendCommand } from './options.js';
 import { MALFORMED_TOKEN, textOutput, type SendOutput, type Writable } from './output.js';
 import type { RunControl, RunIo } from './run.js';
-import { commandLineEntries, TokensFile, type TokenEntry } from './tokens.js';
+import { commandLineTokens, TokensFile, type TokenLines } from './tokens.js';
 
 /**
  * JSON lines of an HTTP/2 run: a failure as `{"token","status","reason"}` (plus `timestamp` in ISO
@@ -53,7 +53,7 @@ export async function runSendHttp2(
   });
   const tokens = command.tokens;
   const file = tokens.kind === 'file' ? new TokensFile(tokens.path, tokens.size) : undefined;
-  const entries: AsyncIterable<TokenEntry> | Iterable<TokenEntry> = file ? file.entries() : commandLineEntries(tokens.kind === 'list' ? tokens.tokens : []);
+  const blocks: AsyncIterable<TokenLines> | Iterable<TokenLines> = file ? file.blocks() : [commandLineTokens(tokens.kind === 'list' ? tokens.tokens : [])];
   let stopped = false;
   onControl({
     stop() {
@@ -76,20 +76,24 @@ export async function runSendHttp2(
   let malformed = 0;
   let sendError: unknown;
   try {
-    for await (const entry of entries) {
-      if (stopped) break;
-      if (entry.kind === 'malformed') {
-        malformed += 1;
-        output.failure({ token: entry.text, status: null, name: MALFORMED_TOKEN, line: entry.line, reason: entry.reason });
-        continue;
+    reading: for await (const lines of blocks) {
+      for (let kind = lines.next(); kind !== 'end'; kind = lines.next()) {
+        if (stopped) break reading;
+        if (kind === 'malformed') {
+          malformed += 1;
+          const { text, reason } = lines.malformed!;
+          output.failure({ token: text, status: null, name: MALFORMED_TOKEN, line: lines.line, reason });
+          continue;
+        }
+        // lines.token is reused for the next line: the sender copies it (as hex) at once.
+        await sender.send({
+          token: lines.token,
+          payload: command.payload,
+          ...(command.expiry !== 0 ? { expiration: command.expiry } : {}),
+          ...(command.priority !== 10 ? { priority: command.priority } : {}),
+          ...(flags.collapseId !== undefined ? { collapseId: flags.collapseId } : {}),
+        });
       }
-      await sender.send({
-        token: entry.token,
-        payload: command.payload,
-        ...(command.expiry !== 0 ? { expiration: command.expiry } : {}),
-        ...(command.priority !== 10 ? { priority: command.priority } : {}),
-        ...(flags.collapseId !== undefined ? { collapseId: flags.collapseId } : {}),
-      });
     }
   } catch (error) {
     sendError = error;

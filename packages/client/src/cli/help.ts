@@ -11,6 +11,7 @@ export const HELP = formatHelp({
     'apns-send --http2 (--gateway HOST:PORT | --sandbox | --production)',
     '          (--auth-key FILE --key-id ID --team-id ID --topic BUNDLE_ID | --pfx FILE | --cert FILE --key FILE)',
     '          [--push-type TYPE] [--collapse-id ID] ... the recipient, message and output flags above',
+    '          [--checkpoint-every N] [--max-retries N] [--silent-close resend|unconfirmed]',
   ],
   sections: [
     {
@@ -53,9 +54,21 @@ export const HELP = formatHelp({
       ],
     },
     {
+      title: 'Reliability',
+      rows: [
+        ['--checkpoint-every N', 'prove delivery with a probe after about N notifications per connection and go on on a new one;'],
+        ['', 'bounds what a silent close puts in doubt (default 50000; 0 = by age only: half the 15 s window)'],
+        ['--max-retries N', 'resends of a notification whose fate a silent close or reset left unknown, before it is'],
+        ['', 'reported unconfirmed (default 3)'],
+        ['--silent-close NAME', 'resend (default): resend what a silent close left in doubt, confirmed before new work;'],
+        ['', 'unconfirmed: report it instead (no possible duplicates)'],
+      ],
+    },
+    {
       title: 'Output',
       rows: [
-        ['--json', 'stdout gets one JSON line per failed notification, then one line of totals'],
+        ['--json', 'stdout gets one JSON line per failed notification ({"token","status","name"}) and per unconfirmed one'],
+        ['', '({"token","unconfirmed":true,"reason"}), then one line of totals'],
         ['-h, --help', 'show this help'],
       ],
     },

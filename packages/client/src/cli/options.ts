@@ -20,6 +20,9 @@ const SEND_FLAGS = {
   format: { type: 'string' },
   connections: { type: 'string' },
   ...HTTP2_FLAGS,
+  'checkpoint-every': { type: 'string' },
+  'max-retries': { type: 'string' },
+  'silent-close': { type: 'string' },
 } as const;
 
 const FORMATS: readonly NotificationFormat[] = ['frame', 'enhanced', 'simple'];
@@ -31,6 +34,17 @@ const MAX_EXPIRY_SECONDS = 365 * 24 * 3600;
 export type TokenSource =
   | { readonly kind: 'list'; readonly tokens: readonly Buffer[] }
   | { readonly kind: 'file'; readonly path: string; readonly size: number };
+
+/** The sender's reliability options, as flags (each absent one keeps the library's default). */
+export interface ReliabilityFlags {
+  readonly checkpointEvery?: number;
+  readonly maxRetries?: number;
+  readonly silentClose?: 'resend' | 'unconfirmed';
+}
+
+/** The library's own bound on retries, and a generous one on checkpoints. */
+const MAX_RETRIES = 100;
+const MAX_CHECKPOINT_EVERY = 100_000_000;
 
 export interface SendCommand {
   readonly address: Address;
@@ -45,6 +59,7 @@ export interface SendCommand {
   readonly connections: number;
   /** With --http2: Apple's HTTP/2 provider API instead of the binary gateway. */
   readonly http2?: Http2Flags;
+  readonly reliability: ReliabilityFlags;
 }
 
 export type ParsedSendCommand = { readonly help: true } | ({ readonly help: false } & SendCommand);
@@ -81,6 +96,21 @@ export async function parseSendCommand(
     format: formatFrom(values.format as string | undefined),
     connections: integerFlag(values.connections as string | undefined, 'connections', { min: 1, max: MAX_CONNECTIONS }) ?? 1,
     http2: http2FlagsFrom(parsed.values, parsed.common.tls),
+    reliability: reliabilityFrom(values),
+  };
+}
+
+function reliabilityFrom(values: Record<string, string | string[] | boolean | undefined>): ReliabilityFlags {
+  const checkpointEvery = integerFlag(values['checkpoint-every'] as string | undefined, 'checkpoint-every', { min: 0, max: MAX_CHECKPOINT_EVERY });
+  const maxRetries = integerFlag(values['max-retries'] as string | undefined, 'max-retries', { min: 0, max: MAX_RETRIES });
+  const silentClose = values['silent-close'] as string | undefined;
+  if (silentClose !== undefined && silentClose !== 'resend' && silentClose !== 'unconfirmed') {
+    throw new UsageError(`--silent-close must be resend or unconfirmed, got ${JSON.stringify(silentClose)}`);
+  }
+  return {
+    ...(checkpointEvery !== undefined ? { checkpointEvery } : {}),
+    ...(maxRetries !== undefined ? { maxRetries } : {}),
+    ...(silentClose !== undefined ? { silentClose } : {}),
   };
 }
 

@@ -12,11 +12,21 @@ export interface FailureRecord {
   readonly timestamp?: string;
 }
 
+/** One notification whose fate is unknown (a line of its own with --json, so a script can retry it). */
+export interface UnconfirmedRecord {
+  readonly token: string;
+  readonly unconfirmed: true;
+  readonly reason: string;
+}
+
 export interface Totals {
   readonly sent: number;
   readonly delivered: number;
   readonly failed: number;
+  /** Listed unconfirmed notifications (one line each with --json). */
   readonly unconfirmed: number;
+  /** Unconfirmed too, but no longer held by any window: counted only (absent when 0). */
+  readonly forgotten?: number;
   readonly resent: number;
   readonly elapsedMs: number;
 }
@@ -37,6 +47,7 @@ export interface Writable {
 
 export interface SendOutput {
   failure(record: FailureRecord): void;
+  unconfirmed(record: UnconfirmedRecord): void;
   progress(state: Progress): void;
   /** Clears the progress bar (before other messages go to stderr). */
   clearProgress(): void;
@@ -46,6 +57,7 @@ export interface SendOutput {
 export function jsonOutput(stdout: Writable): SendOutput {
   return {
     failure: (record) => stdout.write(JSON.stringify(record) + '\n'),
+    unconfirmed: (record) => stdout.write(JSON.stringify(record) + '\n'),
     progress: () => undefined,
     clearProgress: () => undefined,
     finish: (totals) => stdout.write(JSON.stringify(totals) + '\n'),
@@ -61,7 +73,14 @@ const LISTED_FAILURES = 20;
 const PROGRESS_AFTER_MS = 1000;
 const BAR_WIDTH = 24;
 
-const count = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+/** Made at first use: building an Intl formatter costs tens of milliseconds at start-up, which --json never needs. */
+let numberFormat: Intl.NumberFormat | undefined;
+const count = {
+  format(value: number): string {
+    numberFormat ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+    return numberFormat.format(value);
+  },
+};
 
 export function textOutput(stdout: Writable, stderr: Writable, destination: string): SendOutput {
   const listed: FailureRecord[] = [];
@@ -76,6 +95,8 @@ export function textOutput(stdout: Writable, stderr: Writable, destination: stri
       if (listed.length < LISTED_FAILURES) listed.push(record);
       failuresByName.set(record.name, (failuresByName.get(record.name) ?? 0) + 1);
     },
+    // Counted by reason in the summary; --json lists each.
+    unconfirmed: () => undefined,
     progress(state) {
       if (!stderr.isTTY || state.elapsedMs < PROGRESS_AFTER_MS) return;
       stderr.write(`\r${progressLine(state)}\x1b[K`);
@@ -114,7 +135,7 @@ function summary(
   const rows: Array<[string, number, string]> = [
     ['delivered', totals.delivered, ''],
     ['failed', totals.failed, breakdown(failuresByName)],
-    ['unconfirmed', totals.unconfirmed, breakdown(unconfirmedReasons)],
+    ['unconfirmed', totals.unconfirmed + (totals.forgotten ?? 0), breakdown(unconfirmedReasons)],
     ['resent', totals.resent, totals.resent > 0 ? '  (discarded by the gateway after an error, sent again)' : ''],
   ];
   const malformed = failuresByName.get(MALFORMED_TOKEN) ?? 0;
@@ -138,7 +159,8 @@ function describeFailure(record: FailureRecord): string {
 }
 
 function verdict(totals: Totals): string {
-  if (totals.failed === 0 && totals.unconfirmed === 0) return 'All delivered.';
-  if (totals.unconfirmed > 0) return 'Not everything was confirmed: the gateway may or may not have processed the unconfirmed ones.';
+  const unconfirmed = totals.unconfirmed + (totals.forgotten ?? 0);
+  if (totals.failed === 0 && unconfirmed === 0) return 'All delivered.';
+  if (unconfirmed > 0) return 'Not everything was confirmed: the gateway may or may not have processed the unconfirmed ones.';
   return 'Some notifications failed.';
 }

@@ -1,37 +1,24 @@
-// Where apns-send's device tokens come from: the command line, or a file streamed line by line
+// Where apns-send's device tokens come from: the command line, or a file read in large blocks
 // (a file may hold millions, so it is never read whole).
-import { createReadStream, type ReadStream } from 'node:fs';
-import { createInterface, type Interface } from 'node:readline';
-import { isApnsCodecError, parseToken, TOKEN_LENGTH } from '@apnskit/codec';
+import { open } from 'node:fs/promises';
+import { TokenLines, type TokenEntry } from './token-lines.js';
 
-const HEX_TOKEN_LENGTH = TOKEN_LENGTH * 2;
+export { parseTokenLine, TokenLines, type LineKind, type TokenEntry } from './token-lines.js';
 
-/** A token ready to send, or a line that is not a token (reported, counted failed, never sent). */
-export type TokenEntry =
-  | { readonly kind: 'token'; readonly token: Buffer; readonly line: number }
-  | { readonly kind: 'malformed'; readonly text: string; readonly line: number; readonly reason: string };
+/** Bytes read at a time; a line longer than this is not a token and is reported cut. */
+const BLOCK_BYTES = 1 << 20;
+const NEWLINE = 0x0a;
+/** Characters of an overlong line kept for its report. */
+const OVERLONG_SHOWN = 80;
 
-/** Parses one line; blank lines are skipped (undefined). `line` is 1-based. */
-export function parseTokenLine(text: string, line: number): TokenEntry | undefined {
-  // Fast path for the usual line, 64 hex digits: Buffer.from stops at the first non-hex pair.
-  if (text.length === HEX_TOKEN_LENGTH) {
-    const token = Buffer.from(text, 'hex');
-    if (token.length === TOKEN_LENGTH) return { kind: 'token', token, line };
-  }
-  const trimmed = text.trim();
-  if (trimmed.length === 0) return undefined;
-  try {
-    return { kind: 'token', token: parseToken(trimmed), line };
-  } catch (error) {
-    if (!isApnsCodecError(error)) throw error;
-    return { kind: 'malformed', text: trimmed, line, reason: error.message };
-  }
+/** Tokens given with --token (each checked before anything is sent), as lines to read. */
+export function commandLineTokens(tokens: readonly Buffer[]): TokenLines {
+  return new TokenLines(Buffer.from(tokens.map((token) => token.toString('hex')).join('\n')), 0);
 }
 
-/** A tokens file being read: entries in file order, and how far the reading has got. */
+/** A tokens file being read: blocks of whole lines in file order, and how far the reading has got. */
 export class TokensFile {
-  private stream: ReadStream | undefined;
-  private lines: Interface | undefined;
+  bytesRead = 0;
   private stopped = false;
 
   constructor(
@@ -40,33 +27,75 @@ export class TokensFile {
     readonly size: number,
   ) {}
 
-  get bytesRead(): number {
-    return this.stream?.bytesRead ?? 0;
-  }
-
-  /** Stops reading early (on Ctrl-C): the iteration ends after the lines already buffered. */
+  /** Stops reading early (on Ctrl-C): the iteration ends after the block being read. */
   stop(): void {
     this.stopped = true;
-    this.lines?.close();
-    this.stream?.destroy();
   }
 
-  async *entries(): AsyncGenerator<TokenEntry> {
+  /**
+   * The file as blocks of whole lines. Each block must be read to its end (or the iteration
+   * left) before the next is asked for: the next one reuses its bytes.
+   */
+  async *blocks(): AsyncGenerator<TokenLines> {
     if (this.stopped) return;
-    // Opened here, not earlier: readline starts the stream flowing and drops lines nobody awaits,
-    // and a read error (reported through the iteration) needs the iteration to exist.
-    this.stream = createReadStream(this.path);
-    this.lines = createInterface({ input: this.stream, crlfDelay: Infinity });
-    let line = 0;
-    for await (const text of this.lines) {
-      line += 1;
-      const entry = parseTokenLine(text, line);
-      if (entry) yield entry;
+    const handle = await open(this.path, 'r');
+    try {
+      const buffer = Buffer.allocUnsafe(BLOCK_BYTES);
+      let kept = 0;
+      let line = 0;
+      /** True while dropping the rest of a line longer than a block. */
+      let overlong = false;
+      while (!this.stopped) {
+        const { bytesRead } = await handle.read(buffer, kept, buffer.length - kept, null);
+        this.bytesRead += bytesRead;
+        const filled = kept + bytesRead;
+        if (bytesRead === 0) {
+          if (filled > 0 && !overlong) yield new TokenLines(buffer.subarray(0, filled), line);
+          return;
+        }
+        let from = 0;
+        if (overlong) {
+          const newline = buffer.indexOf(NEWLINE, 0);
+          if (newline === -1 || newline >= filled) {
+            kept = 0;
+            continue;
+          }
+          from = newline + 1;
+          overlong = false;
+        }
+        const lastNewline = buffer.lastIndexOf(NEWLINE, filled - 1);
+        if (lastNewline < from) {
+          if (filled - from < buffer.length) {
+            buffer.copy(buffer, 0, from, filled);
+            kept = filled - from;
+            continue;
+          }
+          // A whole block without a line end: report the line cut, skip to its end.
+          const lines = new TokenLines(Buffer.from(buffer.toString('latin1', 0, OVERLONG_SHOWN) + '...', 'latin1'), line);
+          yield lines;
+          line = lines.line;
+          overlong = true;
+          kept = 0;
+          continue;
+        }
+        const lines = new TokenLines(buffer.subarray(from, lastNewline + 1), line);
+        yield lines;
+        line = lines.line;
+        buffer.copy(buffer, 0, lastNewline + 1, filled);
+        kept = filled - lastNewline - 1;
+      }
+    } finally {
+      await handle.close();
     }
   }
-}
 
-/** Tokens given with --token: each must be valid (checked before anything is sent). */
-export function* commandLineEntries(tokens: readonly Buffer[]): Generator<TokenEntry> {
-  for (const token of tokens) yield { kind: 'token', token, line: 0 };
+  /** The same as entries, one object per line (for small files and tests). */
+  async *entries(): AsyncGenerator<TokenEntry> {
+    for await (const lines of this.blocks()) {
+      for (let kind = lines.next(); kind !== 'end'; kind = lines.next()) {
+        if (kind === 'token') yield { kind, token: Buffer.from(lines.token), line: lines.line };
+        else yield { kind, ...lines.malformed!, line: lines.line };
+      }
+    }
+  }
 }

@@ -1,0 +1,92 @@
+// Lines of a tokens file read in place from the bytes: the usual line (64 hex digits) is decoded
+// straight into one reused token buffer, with no string, no Buffer and no object per line.
+// Anything else goes through parseTokenLine, which tolerates spaces and <...> or names the problem.
+import { isApnsCodecError, parseToken, TOKEN_LENGTH } from '@apnskit/codec';
+
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+const HEX_TOKEN_LENGTH = TOKEN_LENGTH * 2;
+/** Not a hex digit. */
+const NOT_HEX = 0xff;
+
+/** Value of each byte as a hex digit (either case), or NOT_HEX. */
+const HEX_VALUES = (() => {
+  const table = new Uint8Array(256).fill(NOT_HEX);
+  for (let digit = 0; digit < 16; digit += 1) {
+    const text = digit.toString(16);
+    table[text.charCodeAt(0)] = digit;
+    table[text.toUpperCase().charCodeAt(0)] = digit;
+  }
+  return table;
+})();
+
+/** Decodes 64 hex digits at `bytes[start]` into `token`; false (token undefined) when one is not a digit. */
+function decodeHexToken(bytes: Buffer, start: number, token: Buffer): boolean {
+  let invalid = 0;
+  for (let index = 0; index < TOKEN_LENGTH; index += 1) {
+    const high = HEX_VALUES[bytes[start + 2 * index]!]!;
+    const low = HEX_VALUES[bytes[start + 2 * index + 1]!]!;
+    invalid |= high | low;
+    token[index] = (high << 4) | low;
+  }
+  return (invalid & 0xf0) === 0;
+}
+
+/** A token ready to send, or a line that is not a token (reported, counted failed, never sent). */
+export type TokenEntry =
+  | { readonly kind: 'token'; readonly token: Buffer; readonly line: number }
+  | { readonly kind: 'malformed'; readonly text: string; readonly line: number; readonly reason: string };
+
+/** Parses one line; blank lines are skipped (undefined). `line` is 1-based. */
+export function parseTokenLine(text: string, line: number): TokenEntry | undefined {
+  const trimmed = text.trim();
+  if (trimmed.length === 0) return undefined;
+  try {
+    return { kind: 'token', token: parseToken(trimmed), line };
+  } catch (error) {
+    if (!isApnsCodecError(error)) throw error;
+    return { kind: 'malformed', text: trimmed, line, reason: error.message };
+  }
+}
+
+export type LineKind = 'token' | 'malformed' | 'end';
+
+/**
+ * The whole lines of one block of a tokens file. `next()` moves to the next non-blank line: a
+ * token (in `token`, overwritten by the next call) or a malformed line (in `malformed`).
+ */
+export class TokenLines {
+  /** The current token: the same buffer every time (copy it to keep it). */
+  readonly token: Buffer = Buffer.allocUnsafe(TOKEN_LENGTH);
+  malformed: { readonly text: string; readonly reason: string } | undefined;
+  private at = 0;
+
+  constructor(
+    private readonly bytes: Buffer,
+    /** Number of the line before the block's first (1-based numbering). */
+    public line: number,
+  ) {}
+
+  next(): LineKind {
+    const { bytes } = this;
+    while (this.at < bytes.length) {
+      const start = this.at;
+      // The usual line is 64 digits and a line end: found without a search.
+      let stop = bytes[start + HEX_TOKEN_LENGTH] === NEWLINE ? start + HEX_TOKEN_LENGTH : bytes.indexOf(NEWLINE, start);
+      if (stop === -1) stop = bytes.length;
+      this.at = stop + 1;
+      this.line += 1;
+      const end = stop > start && bytes[stop - 1] === CARRIAGE_RETURN ? stop - 1 : stop;
+      if (end - start === HEX_TOKEN_LENGTH && decodeHexToken(bytes, start, this.token)) return 'token';
+      const entry = parseTokenLine(bytes.toString('utf8', start, end), this.line);
+      if (entry === undefined) continue;
+      if (entry.kind === 'token') {
+        entry.token.copy(this.token);
+        return 'token';
+      }
+      this.malformed = entry;
+      return 'malformed';
+    }
+    return 'end';
+  }
+}
