@@ -270,11 +270,26 @@ export class Sender extends EventEmitter<SenderEvents> {
     else this.failures += 1;
   }
 
-  private giveUp(): void {
-    this.gaveUp = new ApnsClientError(
-      'APNS_ERR_RECONNECT_LIMIT',
-      `could not connect to ${this.settings.address.host}:${this.settings.address.port} after ${this.failures} attempts; check the address, the credentials and the gateway`,
-    );
+  /**
+   * Gives up at once, as after `reconnectLimit` failed attempts, with `reason`: for a failure that
+   * retrying cannot fix (a refused client certificate, an untrusted server). What is queued ends
+   * unconfirmed ('connect-failed'); `close()` still reports everything.
+   */
+  abort(reason: ApnsClientError): void {
+    if (this.gaveUp) return;
+    clearTimeout(this.backoffTimer);
+    this.backoffTimer = undefined;
+    this.giveUp(reason);
+    this.schedulePump();
+  }
+
+  private giveUp(reason?: ApnsClientError): void {
+    this.gaveUp =
+      reason ??
+      new ApnsClientError(
+        'APNS_ERR_RECONNECT_LIMIT',
+        `could not connect to ${this.settings.address.host}:${this.settings.address.port} after ${this.failures} attempts; check the address, the credentials and the gateway`,
+      );
     this.ledger.abandon(this.doubt, 'connect-failed');
     this.ledger.abandon(this.queue, 'connect-failed');
     if (this.listenerCount('error') > 0) this.emit('error', this.gaveUp);

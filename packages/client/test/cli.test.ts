@@ -7,7 +7,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
 import { createMockServer, type MockServer } from '@apnskit/mock-server';
+import { TestCertificateAuthority } from '@apnskit/tls/testing';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'apns-send.js');
 /** Hang guard only: a run takes well under a second here. */
@@ -192,6 +194,56 @@ cli('credential errors: exit 2 before connecting, the passphrase never printed',
   assert.is(production.code, 2);
   assert.match(production.stderr, /APNS_ERR_TLS_WRONG_ENVIRONMENT/);
   assert.is(mock.stats().connections, 0);
+});
+
+cli('a client certificate the gateway refuses: a clear error and exit 2 at the first attempt', async () => {
+  const stranger = new TestCertificateAuthority('stranger CA').issueClient();
+  writeFileSync(join(scratch, 'stranger-cert.pem'), stranger.cert);
+  writeFileSync(join(scratch, 'stranger-key.pem'), stranger.key);
+  const result = await runCli([...gatewayFlags(), '--cert', join(scratch, 'stranger-cert.pem'), '--key', join(scratch, 'stranger-key.pem'), '--token', token(1), '--alert', 'Hi']);
+  assert.is(result.code, 2, result.stderr);
+  assert.match(result.stderr, /connection 1 to .* failed: .*refused the client certificate.*; not retrying/);
+  assert.not.match(result.stderr, 'connection 2');
+  assert.not.match(result.stdout, /resent\s+[1-9]/);
+  assert.is(mock.stats().tlsErrors, 1);
+  assert.is(mock.acceptedCount, 0);
+});
+
+cli('an untrusted gateway certificate (no --ca): exit 2 at the first attempt, naming --ca', async () => {
+  const result = await runCli(['--gateway', `${mock.host}:${mock.gateway.port}`, '--cert', mock.certs.paths.clientCert, '--key', mock.certs.paths.clientKey, '--token', token(1), '--alert', 'Hi']);
+  assert.is(result.code, 2, result.stderr);
+  assert.match(result.stderr, /does not verify .*--ca FILE.*not retrying/);
+  assert.not.match(result.stderr, 'connection 2');
+});
+
+cli('a key pasted into --pfx or --tokens-file is never echoed; every --passphrase is redacted', async () => {
+  const key = readFileSync(mock.certs.paths.clientKey, 'utf8');
+  const secretLine = key.split('\n')[1]!;
+  for (const flag of ['--pfx', '--tokens-file']) {
+    const args = flag === '--pfx' ? [...gatewayFlags(), `--pfx=${key}`, '--token', token(1)] : [...pemFlags(), `--tokens-file=${key}`];
+    const result = await runCli([...args, '--alert', 'Hi']);
+    assert.is(result.code, 2, flag);
+    assert.match(result.stderr, '<key material, not shown>');
+    assert.not.match(result.stderr, 'PRIVATE KEY');
+    assert.not.match(result.stderr, secretLine);
+  }
+  const decoy = await runCli([...gatewayFlags(), '--passphrase', 'decoy', '--passphrase', 'S3cr3t-value', '--pfx', 'S3cr3t-value', '--token', token(1), '--alert', 'Hi']);
+  assert.is(decoy.code, 2);
+  assert.not.match(decoy.stderr, 'S3cr3t-value');
+  assert.match(decoy.stderr, '<redacted>');
+});
+
+cli('a 10 MB line in a tokens file is cut in the --json report', async () => {
+  const path = join(scratch, 'long-line.txt');
+  writeFileSync(path, `${token(1)}\n${'z'.repeat(10 * 1024 * 1024)}\n`);
+  const result = await runCli([...pemFlags(), '--tokens-file', path, '--alert', 'Hi', '--json']);
+  assert.is(result.code, 1, result.stderr);
+  assert.ok(result.stdout.length < 2000, `${result.stdout.length} characters of output`);
+  const [failure] = jsonLines(result.stdout);
+  assert.is(failure!.name, 'malformed-token');
+  assert.is(failure!.line, 2);
+  assert.ok(String(failure!.token).length <= 200, 'the line is cut');
+  assert.match(String(failure!.token), /^z+\.\.\./);
 });
 
 cli('a .p12 with its passphrase from APNS_PASSPHRASE sends', async () => {

@@ -4,7 +4,11 @@ import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createServer, type AddressInfo } from 'node:net';
 import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createMockServer, type MockServer } from '@apnskit/mock-server';
+import { TestCertificateAuthority } from '@apnskit/tls/testing';
 
 const CLI = fileURLToPath(new URL('../src/cli/apns-feedback.js', import.meta.url));
 const TIMESTAMP = 1_700_000_000;
@@ -139,9 +143,43 @@ test('a connection failure: exit 1 with the reason', async () => {
   const refused = await run(['--address', `127.0.0.1:${port}`, ...pem()]);
   assert.is(refused.code, 1);
   assert.match(refused.stderr, 'connection refused');
+});
+
+test('an untrusted server certificate (no --ca): exit 2 at once, with what to add', async () => {
   const unverified = await run(['--address', server(), '--cert', mock.certs.paths.clientCert, '--key', mock.certs.paths.clientKey]);
-  assert.is(unverified.code, 1);
+  assert.is(unverified.code, 2);
   assert.match(unverified.stderr, /does not verify[\s\S]*--ca FILE/);
+});
+
+test('a client certificate of another CA with a tuple queued: exit 2 and a clear error, not "0 tokens read"', async () => {
+  mock.addFeedback([{ token: token(9), timestamp: TIMESTAMP }]);
+  const stranger = new TestCertificateAuthority('stranger CA').issueClient();
+  const dir = mkdtempSync(join(tmpdir(), 'apns-feedback-stranger-'));
+  try {
+    writeFileSync(join(dir, 'cert.pem'), stranger.cert);
+    writeFileSync(join(dir, 'key.pem'), stranger.key);
+    const result = await run(['--address', server(), '--cert', join(dir, 'cert.pem'), '--key', join(dir, 'key.pem'), '--ca', mock.certs.paths.ca]);
+    assert.is(result.code, 2);
+    assert.match(result.stderr, /TLS handshake with .* failed/);
+    assert.not.match(result.stderr, 'tokens read');
+    assert.is(result.stdout, '');
+    assert.is(mock.pendingFeedback().length, 1, 'the list is still there for the right certificate');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a key pasted into --pfx is never echoed; every --passphrase is redacted', async () => {
+  const key = readFileSync(mock.certs.paths.clientKey, 'utf8');
+  const pasted = await run(['--address', server(), `--pfx=${key}`]);
+  assert.is(pasted.code, 2);
+  assert.match(pasted.stderr, 'pfx file not found: <key material, not shown>');
+  assert.not.match(pasted.stderr, 'PRIVATE KEY');
+  assert.not.match(pasted.stderr, key.split('\n')[1]!);
+  const decoy = await run(['--address', server(), '--passphrase', 'decoy', '--passphrase', 'S3cr3t-value', '--pfx', 'S3cr3t-value']);
+  assert.is(decoy.code, 2);
+  assert.not.match(decoy.stderr, 'S3cr3t-value');
+  assert.match(decoy.stderr, '<redacted>');
 });
 
 test('--insecure connects without the CA', async () => {

@@ -1,4 +1,5 @@
 // Connection floods and idle, half-open connections against every listener, with small limits.
+import { get as httpGet } from 'node:http';
 import { connect as connectTcp, type Socket } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -44,8 +45,30 @@ function rawConnection(port: number, host: string): Promise<Socket> {
   });
 }
 
+/** Hang guard only: a connection the server should close fails the test instead of stalling the run. */
+const HANG_GUARD_MS = 20_000;
+
 function closed(socket: Socket): Promise<void> {
-  return new Promise((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
+  return new Promise((resolve, reject) => {
+    if (socket.destroyed) return resolve();
+    const timer = setTimeout(() => reject(new Error(`hang guard: the server did not close ${socket.localPort} within ${HANG_GUARD_MS} ms`)), HANG_GUARD_MS);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** GET on a fresh connection (no pooled keep-alive socket from an earlier test). */
+function getStatus(port: number, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet({ host: '127.0.0.1', port, path, agent: false }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.setTimeout(HANG_GUARD_MS, () => request.destroy(new Error('hang guard: no answer')));
+    request.on('error', reject);
+  });
 }
 
 test('an idle TCP connection and half a ClientHello are closed after handshakeTimeoutMs, on both services', async () => {
@@ -63,7 +86,7 @@ test('an idle TCP connection and half a ClientHello are closed after handshakeTi
   });
 });
 
-test('a connection idle after its handshake is closed after idleTimeoutMs; traffic keeps it open', async () => {
+test('a connection idle after its handshake is closed after idleTimeoutMs, on both services', async () => {
   await withMock({ idleTimeoutMs: 200, feedback: { holdOpen: true } }, async (mock, limits) => {
     const idle = openClient(mock);
     const idleDone = transcript(idle);
@@ -128,8 +151,7 @@ test('the control API closes idle connections and caps them too', async () => {
     const third = await rawConnection(mock.control!.port, mock.host);
     await closed(first);
     assert.ok(limits.some((event) => event.service === 'control' && event.reason === 'evicted' && event.limit === 'maxConnections 2'));
-    const response = await fetch(`http://127.0.0.1:${mock.control!.port}/stats`);
-    assert.is(response.status, 200);
+    assert.is(await getStatus(mock.control!.port, '/stats'), 200);
     second.destroy();
     third.destroy();
   });

@@ -107,7 +107,8 @@ test('a shutdown on a command-0 stream closes with no packet (nothing to name)',
 });
 
 test('stall-reads stops reading for a while: nothing is accepted meanwhile, then everything is', async () => {
-  mock.faults.add({ type: 'stall-reads', ms: 600, n: 1 });
+  // Long enough to outlast building and encrypting the 16 MB below on a loaded machine (about 0.4 s).
+  mock.faults.add({ type: 'stall-reads', ms: 2000, n: 1 });
   const socket = openClient(mock);
   await secure(socket);
   socket.write(frame(1));

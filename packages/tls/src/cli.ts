@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseAddress, type Address } from './address.js';
 import { type ApnsTlsOptions } from './credentials.js';
+import { scrubText, secretValues } from './cli-redact.js';
 import { ApnsTlsError } from './errors.js';
 
 /** A command line that cannot work; CLIs print its message and exit with code 2. */
@@ -159,34 +160,36 @@ export function integerFlag(value: FlagValue, name: string, bounds: { min: numbe
   return number;
 }
 
-/** 2 for usage and credential errors (the user must change the command), 1 for anything else. */
+/** Connection failures that retrying cannot fix: the user must change a certificate or a flag. */
+const CREDENTIAL_FAILURES = new Set(['server-certificate', 'client-certificate-rejected']);
+
+/**
+ * 2 for usage and credential errors (the user must change the command): bad flags, unreadable
+ * credentials, and a connection that failed because a certificate was refused or did not verify
+ * (an error carrying such a `failure`, as the client and feedback errors do). 1 for anything else.
+ */
 export function exitCodeFor(error: unknown): number {
-  return error instanceof UsageError || error instanceof ApnsTlsError ? USAGE_EXIT_CODE : 1;
+  if (error instanceof UsageError || error instanceof ApnsTlsError) return USAGE_EXIT_CODE;
+  const failure = (error as { failure?: { kind?: unknown } } | null)?.failure;
+  return typeof failure?.kind === 'string' && CREDENTIAL_FAILURES.has(failure.kind) ? USAGE_EXIT_CODE : 1;
 }
 
 /**
  * The line a CLI prints on stderr for an error: `program: message`, plus a pointer to --help for
- * usage errors. `secrets` (see `secretsOf`) are replaced by `<redacted>` should any message echo one.
+ * usage errors. `secrets` (see `secretsOf`) are replaced by `<redacted>` should any message echo
+ * one, and any PEM block is removed.
  */
 export function formatCliError(program: string, error: unknown, secrets: readonly string[] = []): string {
   const message = error instanceof Error ? error.message : String(error);
   const code = error instanceof ApnsTlsError ? ` [${error.code}]` : '';
   const help = error instanceof UsageError ? `\nRun "${program} --help" for usage.` : '';
-  return redactAll(`${program}: ${message}${code}${help}\n`, secrets);
+  return scrubText(`${program}: ${message}${code}${help}\n`, secrets);
 }
 
-/** Passphrases a command line carries: `--passphrase X`, `--passphrase=X` and APNS_PASSPHRASE. */
+/**
+ * Values a command line carries that must never be printed: every `--passphrase X` and
+ * `--passphrase=X` (all of them), APNS_PASSPHRASE, and flag values that look like key material.
+ */
 export function secretsOf(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): string[] {
-  const secrets: string[] = [];
-  argv.forEach((arg, index) => {
-    if (arg === '--passphrase' && index + 1 < argv.length) secrets.push(argv[index + 1]);
-    else if (arg.startsWith('--passphrase=')) secrets.push(arg.slice('--passphrase='.length));
-  });
-  const fromEnv = env[PASSPHRASE_ENV];
-  if (fromEnv) secrets.push(fromEnv);
-  return secrets.filter((secret) => secret.length > 0);
-}
-
-function redactAll(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((redacted, secret) => redacted.split(secret).join('<redacted>'), text);
+  return secretValues(argv, env[PASSPHRASE_ENV]);
 }

@@ -37,6 +37,7 @@ export {
   type ParsedCommandLine,
   type ServiceAddresses,
 } from './cli.js';
+export { shownValue, looksLikeKeyMaterial, MAX_SHOWN_LENGTH } from './cli-redact.js';
 export {
   formatHelp,
   addressHelpRows,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { shownValue } from './cli-redact.js';
 import { ApnsTlsError } from './errors.js';
 
 /** What a credential input is, for messages: `--pfx`, `cert`, ... */
@@ -30,10 +31,12 @@ export function loadSource(value: unknown, kind: SourceKind): LoadedSource {
   if (kind !== 'pfx' && value.includes(PEM_MARKER)) {
     return { bytes: Buffer.from(value, 'utf8'), origin: `the ${kind} PEM text given` };
   }
-  return { bytes: readCredentialFile(value, kind), origin: value };
+  return { bytes: readCredentialFile(value, kind), origin: shownValue(value) };
 }
 
 function readCredentialFile(path: string, kind: SourceKind): Buffer {
+  // A key pasted where a path belongs (--pfx "$(cat key.pem)") is never echoed back.
+  const shown = shownValue(path);
   try {
     return readFileSync(path);
   } catch (error) {
@@ -41,12 +44,12 @@ function readCredentialFile(path: string, kind: SourceKind): Buffer {
     if (code === 'ENOENT') {
       throw new ApnsTlsError(
         'APNS_ERR_TLS_FILE_NOT_FOUND',
-        `${kind} file not found: ${path} (looked in ${resolve(path)}); check the path`,
+        `${kind} file not found: ${shown}${shown === path ? ` (looked in ${resolve(path)})` : ''}; check the path`,
       );
     }
     throw new ApnsTlsError(
       'APNS_ERR_TLS_FILE_UNREADABLE',
-      `cannot read ${kind} file ${path} (${code ?? 'unknown error'}); check that it is a readable file`,
+      `cannot read ${kind} file ${shown} (${code ?? 'unknown error'}); check that it is a readable file`,
     );
   }
 }

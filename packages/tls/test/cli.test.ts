@@ -8,8 +8,12 @@ import {
   formatCliError,
   formatHelp,
   integerFlag,
+  looksLikeKeyMaterial,
+  MAX_SHOWN_LENGTH,
   parseCommonFlags,
+  resolveCredentials,
   secretsOf,
+  shownValue,
   UsageError,
   type ParsedCommandLine,
   type ParseCommandLineOptions,
@@ -158,3 +162,40 @@ test('formatHelp aligns the flag column and lists examples', () => {
 });
 
 test.run();
+
+test('every --passphrase and any flag value that looks like key material is kept out of error lines', () => {
+  const key = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n';
+  const argv = ['--passphrase', 'decoy', '--passphrase', 'S3cr3t', '--pfx', 'S3cr3t', `--tokens-file=${key}`];
+  const secrets = secretsOf(argv, {});
+  assert.equal(secrets, ['decoy', 'S3cr3t', key]);
+  const line = formatCliError('apns-x', new Error(`pfx file not found: S3cr3t; tokens ${key}; inline ${key.slice(0, 40)}`), secrets);
+  assert.not.match(line, 'S3cr3t');
+  assert.not.match(line, 'MIIEvQ');
+  assert.not.match(line, 'PRIVATE KEY');
+  assert.match(line, '<redacted>');
+});
+
+test('shownValue: key material never shown, long values cut with their length', () => {
+  assert.is(shownValue('certs/client.p12'), 'certs/client.p12');
+  assert.is(shownValue('-----BEGIN CERTIFICATE-----\nMIIB'), '<key material, not shown>');
+  assert.is(shownValue('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC'.repeat(10)), '<key material, not shown>');
+  const long = shownValue('z'.repeat(10 * 1024 * 1024));
+  assert.is(long, `${'z'.repeat(MAX_SHOWN_LENGTH)}... (${10 * 1024 * 1024} characters)`);
+  assert.ok(looksLikeKeyMaterial('x PRIVATE KEY x'));
+  assert.not.ok(looksLikeKeyMaterial('/home/me/push.p12'));
+});
+
+test('a credential file path that holds key material is not echoed by the loader', () => {
+  const key = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----';
+  const error = thrown(() => resolveCredentials({ pfx: key }));
+  assert.instance(error, ApnsTlsError);
+  assert.is(error.message, 'pfx file not found: <key material, not shown>; check the path');
+});
+
+test('a refused or untrusted certificate in a connection failure is exit code 2', () => {
+  const failed = (kind: string): Error => Object.assign(new Error('connection failed'), { failure: { kind } });
+  assert.is(exitCodeFor(failed('server-certificate')), 2);
+  assert.is(exitCodeFor(failed('client-certificate-rejected')), 2);
+  assert.is(exitCodeFor(failed('refused')), 1);
+  assert.is(exitCodeFor(null), 1);
+});

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // apns-send: send notifications through the binary gateway and report each outcome (see --help).
-import { exitCodeFor, formatCliError, PASSPHRASE_ENV, resolveCredentials, USAGE_EXIT_CODE } from '@apnskit/tls';
+import { exitCodeFor, formatCliError, resolveCredentials, secretsOf, USAGE_EXIT_CODE } from '@apnskit/tls';
 import { isApnsClientError } from '../errors.js';
 import { HELP } from './help.js';
 import { runSendHttp2 } from './h2-run.js';
@@ -27,7 +27,8 @@ async function main(argv: readonly string[]): Promise<number> {
     const credentials = resolveCredentials(command.tls);
     return await runSend(command, credentials, io, controls);
   } catch (error) {
-    process.stderr.write(redact(formatCliError(PROGRAM, error), passphraseOf(argv)));
+    // Every --passphrase given (not only the one in force) and any key pasted into a flag.
+    process.stderr.write(formatCliError(PROGRAM, error, secretsOf(argv, process.env)));
     return isCredentialError(error) ? USAGE_EXIT_CODE : exitCodeFor(error);
   }
 }
@@ -55,18 +56,6 @@ function stopWhenStdoutCloses(control: RunControl): void {
     if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
     control.stop();
   });
-}
-
-/** Hides the passphrase should any message (from any library) ever echo it. */
-function redact(text: string, passphrase: string | undefined): string {
-  return passphrase ? text.split(passphrase).join('<passphrase>') : text;
-}
-
-/** The passphrase as given, so that no message can ever echo it. */
-function passphraseOf(argv: readonly string[]): string | undefined {
-  const index = argv.indexOf('--passphrase');
-  const inline = argv.find((arg) => arg.startsWith('--passphrase='));
-  return (index >= 0 ? argv[index + 1] : inline?.slice('--passphrase='.length)) ?? process.env[PASSPHRASE_ENV];
 }
 
 const exitCode = await main(process.argv.slice(2));

@@ -2,7 +2,7 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { isValidToken, parseToken, type NotificationFormat } from '@apnskit/codec';
-import { integerFlag, parseCommonFlags, UsageError, type Address, type ApnsTlsOptions } from '@apnskit/tls';
+import { integerFlag, parseCommonFlags, shownValue, UsageError, type Address, type ApnsTlsOptions } from '@apnskit/tls';
 import { GATEWAY_PORT, gatewayAddress } from '../address.js';
 import { buildPayload } from './payload.js';
 import { PayloadLimits } from '@apnskit/codec/http2';
@@ -126,7 +126,7 @@ async function tokenSource(tokens: string[] | undefined, tokensFile: string | un
     kind: 'list',
     tokens: tokens.map((text) => {
       if (!isValidToken(text)) {
-        throw new UsageError(`--token ${JSON.stringify(text)} is not a device token: give 64 hex digits (32 bytes)`);
+        throw new UsageError(`--token ${JSON.stringify(shownValue(text))} is not a device token: give 64 hex digits (32 bytes)`);
       }
       return parseToken(text);
     }),
@@ -136,14 +136,14 @@ async function tokenSource(tokens: string[] | undefined, tokensFile: string | un
 async function fileSize(path: string): Promise<number> {
   try {
     const info = await stat(path);
-    if (!info.isFile()) throw new UsageError(`--tokens-file ${path} is not a file; give a text file with one token per line`);
+    if (!info.isFile()) throw new UsageError(`--tokens-file ${shownValue(path)} is not a file; give a text file with one token per line`);
     await access(path, constants.R_OK);
     return info.size;
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : `cannot be read (${code ?? String(error)})`;
-    throw new UsageError(`--tokens-file ${path} ${why}; check the path`);
+    throw new UsageError(`--tokens-file ${shownValue(path)} ${why}; check the path`);
   }
 }
 

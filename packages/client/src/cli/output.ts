@@ -1,4 +1,5 @@
 // What apns-send prints: JSON lines (--json), or a progress bar on a terminal and a readable summary.
+import { shownValue } from '@apnskit/tls';
 
 /** One notification that did not get through. `status` is null for lines that were never sent. */
 export interface FailureRecord {
@@ -54,9 +55,18 @@ export interface SendOutput {
   finish(totals: Totals, unconfirmedReasons: ReadonlyMap<string, number>): void;
 }
 
+/**
+ * A tokens-file line as a report shows it: cut when long (a 10 MB line is not echoed whole), and
+ * never a key pasted into the file by mistake.
+ */
+function reportable(record: FailureRecord): FailureRecord {
+  if (record.line === undefined) return record;
+  return { ...record, token: shownValue(record.token), ...(record.reason !== undefined ? { reason: shownValue(record.reason) } : {}) };
+}
+
 export function jsonOutput(stdout: Writable): SendOutput {
   return {
-    failure: (record) => stdout.write(JSON.stringify(record) + '\n'),
+    failure: (record) => stdout.write(JSON.stringify(reportable(record)) + '\n'),
     unconfirmed: (record) => stdout.write(JSON.stringify(record) + '\n'),
     progress: () => undefined,
     clearProgress: () => undefined,
@@ -92,7 +102,7 @@ export function textOutput(stdout: Writable, stderr: Writable, destination: stri
   };
   return {
     failure(record) {
-      if (listed.length < LISTED_FAILURES) listed.push(record);
+      if (listed.length < LISTED_FAILURES) listed.push(reportable(record));
       failuresByName.set(record.name, (failuresByName.get(record.name) ?? 0) + 1);
     },
     // Counted by reason in the summary; --json lists each.

@@ -2,6 +2,8 @@
 import { describeConnectionFailure, formatAddress, type ResolvedCredentials } from '@apnskit/tls';
 import { createSender } from '../create-sender.js';
 import type { SenderOptions, SenderReport, UnconfirmedNotification } from '../sender-types.js';
+import { ApnsClientError } from '../errors.js';
+import { credentialFailure } from './credential-failure.js';
 import type { SendCommand } from './options.js';
 import { jsonOutput, MALFORMED_TOKEN, textOutput, type SendOutput, type Writable } from './output.js';
 import { commandLineTokens, TokensFile, type TokenLines } from './tokens.js';
@@ -19,7 +21,13 @@ export interface RunControl {
   stop(): void;
 }
 
-/** Sends every token's notification; resolves with the exit code (0 all delivered, 1 otherwise). */
+/** Exit code when the credentials are wrong (a refused or untrusted certificate): nothing can get through. */
+const CREDENTIALS_EXIT_CODE = 2;
+
+/**
+ * Sends every token's notification; resolves with the exit code (0 all delivered, 2 when a
+ * certificate was refused or did not verify, 1 otherwise).
+ */
 export async function runSend(
   command: SendCommand,
   credentials: ResolvedCredentials,
@@ -55,14 +63,31 @@ export async function runSend(
   sender.on('unconfirmed', ({ notification, reason }) => output.unconfirmed({ token: notification.token, unconfirmed: true, reason }));
   const reported = new Set<unknown>();
   sender.on('error', (error) => {
+    if (reported.has(error)) return;
     reported.add(error);
     output.clearProgress();
     io.stderr.write(`apns-send: ${error.message}\n`);
   });
   let connectFailures = 0;
+  let anyConnectionOpened = false;
+  let credentialsRefused = false;
+  sender.on('connect', () => (anyConnectionOpened = true));
   sender.on('disconnect', ({ connection, cause, error }) => {
     if (cause !== 'connect-failed') return;
     connectFailures += 1;
+    const refusal = credentialFailure(error, anyConnectionOpened);
+    if (refusal !== undefined && !credentialsRefused) {
+      // Retrying cannot fix credentials: stop at the first attempt, say why, exit 2.
+      credentialsRefused = true;
+      output.clearProgress();
+      const message = `connection ${connection} to ${formatAddress(command.address)} failed: ${refusal}; not retrying`;
+      io.stderr.write(`apns-send: ${message}\n`);
+      const abort = new ApnsClientError('APNS_ERR_CONNECT_FAILED', message, { cause: error });
+      reported.add(abort);
+      source.file?.stop();
+      sender.abort(abort);
+      return;
+    }
     // Say why at the first failure: retrying a certificate problem cannot help, the user can stop.
     if (connectFailures > 1) return;
     output.clearProgress();
@@ -124,6 +149,7 @@ export async function runSend(
     elapsedMs: Math.round(performance.now() - startedAt),
   };
   output.finish(totals, unconfirmedReasons(report.unconfirmed, report.forgotten));
+  if (credentialsRefused) return CREDENTIALS_EXIT_CODE;
   return sendError === undefined && totals.failed === 0 && report.unconfirmedCount === 0 ? 0 : 1;
 }
 

@@ -9,7 +9,9 @@ import {
   integerFlag,
   parseCommonFlags,
   secretsOf,
+  USAGE_EXIT_CODE,
 } from '@apnskit/tls';
+import { isApnsFeedbackError } from '../errors.js';
 import { FEEDBACK_PORT, feedbackAddress } from '../addresses.js';
 import { feedback, DEFAULT_IDLE_TIMEOUT_MS, type FeedbackEntry } from '../reader.js';
 
@@ -47,7 +49,7 @@ export const HELP = formatHelp({
       rows: [
         ['0', 'the list was read to its end (the lines printed are the whole list)'],
         ['1', 'the connection failed or broke off; the lines printed before the error are valid'],
-        ['2', 'usage or credential error: the message says what to fix'],
+        ['2', 'usage or credential error, or a refused TLS handshake: the message says what to fix'],
       ],
     },
   ],
@@ -82,7 +84,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return 0;
   } catch (error) {
     io.stderr.write(formatCliError(PROGRAM, error, secretsOf(argv, io.env)));
-    return exitCodeFor(error);
+    // A failed handshake is a certificate to fix, not a list that happened to be empty or cut.
+    return isApnsFeedbackError(error) && error.code === 'APNS_ERR_FEEDBACK_TLS' ? USAGE_EXIT_CODE : exitCodeFor(error);
   }
 }
 
