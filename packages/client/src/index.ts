@@ -17,7 +17,25 @@ export type {
 } from './connection-types.js';
 export { DEFAULT_WINDOW } from './sent-window.js';
 export type { TlsInput } from './socket.js';
-export { createSender, Sender } from './sender.js';
+export { Sender } from './sender.js';
+export { createSender } from './create-sender.js';
+export { Http2Sender } from './h2/sender.js';
+export { HTTP2_PORT, sandboxHttp2Address, productionHttp2Address } from './h2/endpoints.js';
+export type {
+  Http2DisconnectCause,
+  Http2FailedNotification,
+  Http2Notification,
+  Http2ResendCause,
+  Http2ResentEvent,
+  Http2SenderEvents,
+  Http2SenderOptions,
+  Http2SenderReport,
+  Http2SentNotification,
+  Http2UnconfirmedNotification,
+  Http2UnconfirmedReason,
+  ProviderTokenOptions,
+  UnregisteredEvent,
+} from './h2/types.js';
 export type {
   FailedNotification,
   ResentEvent,

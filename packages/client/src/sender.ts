@@ -322,8 +322,3 @@ export class Sender extends EventEmitter<SenderEvents> {
 function isFresh(connection: Connection): boolean {
   return connection.written + connection.queued === 0;
 }
-
-/** Creates the managed sender (see SenderOptions). Bad options or credentials throw here. */
-export function createSender(options: SenderOptions): Sender {
-  return new Sender(options);
-}

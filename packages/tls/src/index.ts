@@ -1,6 +1,8 @@
 export { ApnsTlsError, isApnsTlsError, type TlsErrorCode } from './errors.js';
 export {
   resolveCredentials,
+  resolveServerTrust,
+  type ServerTrustOptions,
   type ApnsTlsOptions,
   type ResolvedCredentials,
   type ResolveOptions,
