@@ -1,5 +1,6 @@
-// Checks the demo's whole ledger against what the mock server recorded.
+// The demo's ledger: the shared whole-ledger check against what the mock server recorded.
 import type { SenderReport } from '@apnskit/client';
+import { checkLedger as checkWholeLedger } from '@apnskit/client/testing';
 import type { MockServer } from '@apnskit/mock-server';
 
 export interface LedgerCheck {
@@ -9,18 +10,11 @@ export interface LedgerCheck {
   readonly lost: number;
   /** delivered + failed + unconfirmed = sent, nothing lost, no duplicate beyond those reported possible. */
   readonly closed: boolean;
+  /** What does not add up, when it does not close. */
+  readonly problems: readonly string[];
 }
 
-export function checkLedger(mock: MockServer, sentTokens: readonly string[], report: SenderReport): LedgerCheck {
-  const recorded = new Map<string, number>();
-  for (const { token } of mock.notifications) recorded.set(token, (recorded.get(token) ?? 0) + 1);
-  const accountedFor = new Set<string>([
-    ...report.failed.map(({ notification }) => notification.token),
-    ...report.unconfirmed.map(({ notification }) => notification.token),
-  ]);
-  let duplicates = 0;
-  for (const copies of recorded.values()) duplicates += copies - 1;
-  const lost = sentTokens.filter((token) => !recorded.has(token) && !accountedFor.has(token)).length;
-  const balanced = report.delivered + report.failed.length + report.unconfirmedCount === report.sent;
-  return { duplicates, lost, closed: balanced && lost === 0 && duplicates <= report.possiblyDuplicated };
+export function checkLedger(mock: MockServer, sentTokens: readonly string[], report: SenderReport, possiblyDuplicated: ReadonlySet<string>): LedgerCheck {
+  const check = checkWholeLedger(report, mock, sentTokens, possiblyDuplicated);
+  return { duplicates: check.duplicates, lost: check.lost, closed: check.problems.length === 0, problems: check.problems };
 }

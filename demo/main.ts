@@ -6,15 +6,17 @@ import { createMockServer } from '@apnskit/mock-server';
 import { explicitConnectionAct } from './connection-act.js';
 import { count, heading, rate, step, table } from './display.js';
 import { feedbackAct } from './feedback-act.js';
+import { http2Act } from './http2-act.js';
 import { checkLedger } from './ledger.js';
 import { senderAct } from './sender-act.js';
 import { demoTokens } from './tokens.js';
 
 const HELP = `apnskit demo: sends a batch through the managed sender to the embedded mock server,
-with invalid tokens and an Apple shutdown scripted in, then reads the feedback service.
+with invalid tokens and an Apple shutdown scripted in, then reads the feedback service, then sends
+over Apple's HTTP/2 provider API with a provider token, a 410 and a GOAWAY scripted in.
 
 Options:
-  --count N          notifications in the batch (default 100000)
+  --count N          notifications in the batch (default 100000; the HTTP/2 act sends a tenth)
   --connections N    connections in the sender's pool (default 2)
   --certs-dir DIR    where the generated certificates go (default .certs)
   --help             this text
@@ -61,12 +63,12 @@ try {
 
   heading(`2. The managed sender: ${count(total)} notifications, nothing lost`);
   const tokens = demoTokens(total);
-  const { report } = await senderAct(mock, gateway, tls, { tokens, connections });
+  const { report, possiblyDuplicated } = await senderAct(mock, gateway, tls, { tokens, connections });
 
   heading('3. The feedback service: tokens whose app is gone');
   const gone = await feedbackAct(feedbackAddress, tls);
 
-  const ledger = checkLedger(mock, tokens, report);
+  const ledger = checkLedger(mock, tokens, report, possiblyDuplicated);
   const failedByStatus = new Map<string, number>();
   for (const { name } of report.failed) failedByStatus.set(name, (failedByStatus.get(name) ?? 0) + 1);
   const failedText = [...failedByStatus].map(([name, failed]) => `${name} ${failed}`).join(', ');
@@ -88,6 +90,27 @@ try {
     step('ledger', `closed: every notification delivered, failed with a status, or reported unconfirmed; ${ledger.lost} lost`);
   } else {
     step('ledger', `NOT closed: ${ledger.lost} lost, ${ledger.duplicates} duplicates (${report.possiblyDuplicated} reported possible)`);
+    for (const problem of ledger.problems) step('ledger', problem);
+    process.exitCode = 1;
+  }
+
+  mock.reset();
+  const http2Count = Math.max(1, Math.floor(total / 10));
+  heading(`4. HTTP/2 provider API: ${count(http2Count)} notifications with a provider token, a 410 and a GOAWAY`);
+  const http2 = await http2Act(mock, demoTokens(http2Count));
+  table([
+    ['sent', count(http2.report.sent)],
+    ['delivered', count(http2.report.delivered)],
+    ['failed', `${count(http2.report.failed.length)}${http2.report.failed.map(({ status, reason }) => ` (${status} ${reason})`).join('')}`],
+    ['unconfirmed', count(http2.report.unconfirmedCount)],
+    ['resent', count(http2.report.resent)],
+    ['connections opened', count(http2.report.connections)],
+    ['elapsed', `${(http2.report.elapsedMs / 1000).toFixed(2)} s`],
+  ]);
+  if (http2.ledgerClosed) {
+    step('ledger', 'closed: every HTTP/2 notification delivered once, failed with a reason, or reported unconfirmed');
+  } else {
+    step('ledger', 'NOT closed for the HTTP/2 act');
     process.exitCode = 1;
   }
 } finally {

@@ -1,5 +1,6 @@
 // Act 2: the managed sender at scale, with invalid tokens and an Apple shutdown scripted in.
 import { createSender, type SenderReport, type TlsInput } from '@apnskit/client';
+import { watchPossibleDuplicates } from '@apnskit/client/testing';
 import { Message, statusInfo } from '@apnskit/codec';
 import type { DisconnectEvent, MockServer, RejectedNotification } from '@apnskit/mock-server';
 import { count, progress, shortToken, step } from './display.js';
@@ -13,6 +14,8 @@ export interface SenderActOptions {
 export interface SenderActResult {
   readonly report: SenderReport;
   readonly invalidTokens: readonly string[];
+  /** Tokens resent after a silent close: the gateway may hold them twice. */
+  readonly possiblyDuplicated: ReadonlySet<string>;
 }
 
 const PROGRESS_INTERVAL_MS = 100;
@@ -43,6 +46,7 @@ export async function senderAct(mock: MockServer, address: string, tls: TlsInput
   mock.on('disconnect', onDisconnect);
 
   const sender = createSender({ address, tls, connections });
+  const possiblyDuplicated = watchPossibleDuplicates(sender);
   sender.on('failed', ({ notification, status, name }) =>
     step('failed', `status ${status} ${name}: ${shortToken(notification.token)} → drop this token`),
   );
@@ -65,7 +69,7 @@ export async function senderAct(mock: MockServer, address: string, tls: TlsInput
     }
     const report = await sender.close();
     progress(total, total, total / ((performance.now() - started) / 1000));
-    return { report, invalidTokens };
+    return { report, invalidTokens, possiblyDuplicated };
   } finally {
     clearInterval(ticker);
     mock.off('rejection', onRejection);

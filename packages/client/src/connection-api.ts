@@ -1,8 +1,8 @@
 import { parseAddress } from '@apnskit/tls';
 import type { Message, Notification } from '@apnskit/codec';
 import { GATEWAY_PORT, type Address } from './address.js';
-import { Connection } from './connection.js';
-import type { ConnectionHandlers, ConnectionOptions } from './connection-types.js';
+import { Connection as GatewayConnection } from './connection.js';
+import type { Connection, ConnectionHandlers, ConnectionOptions } from './connection-types.js';
 import { credentialsFrom, type TlsInput } from './socket.js';
 
 /** `host:port` text or an address object; the port defaults to 2195. */
@@ -18,7 +18,7 @@ export function toAddress(address: AddressInput): Address {
  * ApnsTlsError here, before any connection is made.
  */
 export function createConnection(address: AddressInput, tls: TlsInput, handlers: ConnectionHandlers = {}, options: ConnectionOptions = {}): Connection {
-  return new Connection(toAddress(address), credentialsFrom(tls), handlers, options);
+  return new GatewayConnection(toAddress(address), credentialsFrom(tls), handlers, options);
 }
 
 /** Queues a message (a notification or a built Message) on a connection. */

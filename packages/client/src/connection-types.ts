@@ -1,11 +1,55 @@
-import type { NotificationFormat, StatusInfo } from '@apnskit/codec';
-import type { SentNotification } from './frames.js';
-import type { WindowLimits } from './sent-window.js';
-import type { SettleCause } from './settlement.js';
+import type { Message, Notification, NotificationFormat, PriorityValue, StatusInfo } from '@apnskit/codec';
 import type { ApnsClientError } from './errors.js';
-import type { Connection } from './connection.js';
-import type { FrameQueue } from './frame-queue.js';
-import type { Settlement } from './settlement.js';
+
+/*
+ * The public shapes of a connection: options, handlers and the events they get. A leaf: it
+ * imports nothing from the package but the error class, so the implementation depends on it,
+ * never the other way round.
+ */
+
+export type ConnectionState = 'idle' | 'connecting' | 'open' | 'closing' | 'closed';
+
+/** Why a connection ended. */
+export type SettleCause =
+  /** Apple's error response named a notification we remember (or forgot: see forgotten). */
+  | 'error-response'
+  /** The closing probe was answered: everything before it was processed. */
+  | 'probe-answered'
+  /** The error response named nothing we could place (id 0 without a probe, never assigned, simple format). */
+  | 'unknown-identifier'
+  /** Closed (or reset) without an error response. */
+  | 'silent-close'
+  /** The gateway wrote bytes that are not error responses. */
+  | 'garbage'
+  /** The probe was not answered in time. */
+  | 'probe-timeout'
+  /** Never connected: every frame is still unwritten. */
+  | 'connect-failed'
+  /** Closed by the caller without a probe. */
+  | 'closed';
+
+/** Bounds of a connection's sent window. */
+export interface WindowLimits {
+  /** Frames older than this are forgotten (default 15 000 ms, as the original library). */
+  readonly maxAgeMs: number;
+  /** At most this many frames (default 1 000 000). */
+  readonly maxCount: number;
+  /** At most this many frame bytes (default 256 MiB). */
+  readonly maxBytes: number;
+}
+
+/** A notification as read back from the frame the client wrote (what reports and handlers carry). */
+export interface SentNotification {
+  /** Device token, hex. */
+  readonly token: string;
+  /** Payload bytes (a copy). */
+  readonly payload: Buffer;
+  /** Identifier on the connection that last wrote it (0 for the simple format). */
+  readonly id: number;
+  readonly expiry: number;
+  readonly priority: PriorityValue;
+  readonly format: NotificationFormat;
+}
 
 /** A message the connection wrote (or queued), read back from its encoded frame. */
 export interface SentMessage {
@@ -59,13 +103,19 @@ export interface UnknownIdentifierEvent {
   readonly error: ApnsClientError;
 }
 
+/** The socket went away (before onChannelInactive). */
+export interface DisconnectEvent {
+  readonly cause: SettleCause;
+  readonly error?: Error;
+}
+
 /** Every handler is optional; each runs inside a socket event, so a throw goes to onException. */
 export interface ConnectionHandlers {
   readonly onError?: (event: ConnectionErrorEvent) => void;
   readonly onChannelInactive?: (event: ChannelInactiveEvent) => void;
   readonly onUnknownIdentifier?: (event: UnknownIdentifierEvent) => void;
   readonly onConnect?: () => void;
-  readonly onDisconnect?: (event: { readonly cause: SettleCause; readonly error?: Error }) => void;
+  readonly onDisconnect?: (event: DisconnectEvent) => void;
   readonly onClose?: () => void;
   readonly onDrain?: () => void;
   readonly onException?: (error: Error) => void;
@@ -93,11 +143,27 @@ export interface ConnectionOptions {
   readonly firstIdentifier?: number;
 }
 
-/** What the managed sender listens to (compact: no message objects). */
-export interface ConnectionHooks {
-  readonly onOpen?: (connection: Connection) => void;
-  readonly onWritable?: (connection: Connection) => void;
-  /** The ending is known; `unwritten` holds the frames that never left the process. */
-  readonly onSettled?: (connection: Connection, settlement: Settlement, unwritten: FrameQueue) => void;
-  readonly onClosed?: (connection: Connection) => void;
+/** A connection to the gateway, as createConnection returns it. */
+export interface Connection {
+  readonly state: ConnectionState;
+  readonly format: NotificationFormat;
+  /** Messages queued in the process, not yet written. */
+  readonly queued: number;
+  /** Frames written whose fate is not known yet. */
+  readonly unsettled: number;
+  /** Frames written so far (the probe excluded). */
+  readonly written: number;
+  /** The socket or protocol error that ended (or is ending) the connection, if any. */
+  readonly error: Error | undefined;
+  /** Queues a message (checked now: bad input throws and queues nothing). Connects on first use. */
+  send(message: Notification | Message): void;
+  /**
+   * Ends with the probe (a zero-length-token frame) once everything queued is written; its answer
+   * proves every earlier frame processed. Returns false when nothing needs proving (then it just closes).
+   */
+  probe(timeoutMs: number): boolean;
+  /** Closes without a probe: written frames of unknown fate come back as possibly delivered. */
+  close(): void;
+  /** Tears the socket down now. */
+  destroy(error?: Error): void;
 }

@@ -3,26 +3,40 @@ import { ErrorResponseDecoder, Message, type ErrorResponse, type Notification, t
 import { encodeProbeFrame } from '@apnskit/codec/wire';
 import type { ResolvedCredentials } from '@apnskit/tls';
 import type { Address } from './address.js';
-import type { ConnectionHandlers, ConnectionHooks, ConnectionOptions } from './connection-types.js';
+import type { Connection as PublicConnection, ConnectionHandlers, ConnectionOptions, ConnectionState, SettleCause } from './connection-types.js';
 import { ApnsClientError } from './errors.js';
 import { resolveConnectionOptions } from './connection-options.js';
 import { FrameQueue, type FrameChunk } from './frame-queue.js';
 import { identifierOf } from './identifiers.js';
-import { reportError, reportInactive } from './connection-report.js';
+import { channelInactiveEvent, errorEvent, unknownIdentifierEvent } from './connection-report.js';
 import { SentWindow } from './sent-window.js';
-import { settle, settleAnswer, type SettleCause, type Settlement } from './settlement.js';
+import { settle, settleAnswer, type Settlement } from './settlement.js';
 import { openSocket } from './socket.js';
 
-export type { ConnectionHooks } from './connection-types.js';
+/** What the managed sender listens to (compact: no message objects). */
+export interface ConnectionHooks {
+  readonly onOpen?: (connection: Connection) => void;
+  readonly onWritable?: (connection: Connection) => void;
+  /** The ending is known; `unwritten` holds the frames that never left the process. */
+  readonly onSettled?: (connection: Connection, settlement: Settlement, unwritten: FrameQueue) => void;
+  readonly onClosed?: (connection: Connection) => void;
+}
 
-export type ConnectionState = 'idle' | 'connecting' | 'open' | 'closing' | 'closed';
+/** Where the closing probe is: not asked for, asked for (written once the queue is empty), or written with this sequence. */
+type ProbeState =
+  | { readonly stage: 'none' }
+  | { readonly stage: 'asked'; readonly timeoutMs: number }
+  | { readonly stage: 'written'; readonly timeoutMs: number; readonly sequence: number };
+
+const NO_PROBE: ProbeState = { stage: 'none' };
 
 /**
  * A proxy for one gateway connection: connects lazily on the first send, assigns identifiers
  * 1, 2, ... (wrapping at 2^32, never 0), remembers written frames in a bounded window, and reads
- * Apple's answer into a settlement. Once closed it stays closed.
+ * Apple's answer into a settlement. Once closed it stays closed. Applications see it through the
+ * Connection interface (connection-types.ts); the managed sender also uses the members below it.
  */
-export class Connection {
+export class Connection implements PublicConnection {
   state: ConnectionState = 'idle';
   readonly format: NotificationFormat;
   readonly window: SentWindow;
@@ -37,7 +51,7 @@ export class Connection {
   private readonly closeGraceMs: number;
   private socket: TLSSocket | undefined;
   private settlement: Settlement | undefined;
-  private probeSequence: number | undefined;
+  private probeState: ProbeState = NO_PROBE;
   private lastError: Error | undefined;
   private timer: NodeJS.Timeout | undefined;
   private flushScheduled = false;
@@ -73,7 +87,7 @@ export class Connection {
 
   /** Frames written so far (the probe excluded). */
   get written(): number {
-    return this.nextSequence - this.origin - (this.probeSequence !== undefined && this.probeSequence >= 0 ? 1 : 0);
+    return this.nextSequence - this.origin - (this.probeState.stage === 'written' ? 1 : 0);
   }
 
   /** The socket or protocol error that ended (or is ending) the connection, if any. */
@@ -83,12 +97,12 @@ export class Connection {
 
   /** True once a probe was asked for: nothing more is accepted. */
   get probing(): boolean {
-    return this.probeSequence !== undefined;
+    return this.probeState.stage !== 'none';
   }
 
   /** True while the sender may hand this connection more frames. */
   get acceptsMore(): boolean {
-    return this.state === 'open' && !this.ending && this.probeSequence === undefined && this.pending.bytes + (this.socket?.writableLength ?? 0) < this.writeBufferBytes;
+    return this.state === 'open' && !this.ending && this.probeState.stage === 'none' && this.pending.bytes + (this.socket?.writableLength ?? 0) < this.writeBufferBytes;
   }
 
   /**
@@ -101,7 +115,7 @@ export class Connection {
 
   /** Queues a message (checked now: bad input throws and queues nothing). Connects on first use. */
   send(message: Notification | Message): void {
-    if (this.state === 'closing' || this.state === 'closed' || this.probeSequence !== undefined) {
+    if (this.state === 'closing' || this.state === 'closed' || this.probing) {
       throw new ApnsClientError('APNS_ERR_CONNECTION_CLOSED', 'this connection is closed; create a new one with createConnection()');
     }
     const notification = message instanceof Message ? message.toNotification({ limit: this.payloadLimit }) : message;
@@ -133,13 +147,12 @@ export class Connection {
    * proves every earlier frame processed. Returns false when nothing needs proving (then it just closes).
    */
   probe(timeoutMs: number): boolean {
-    if (this.state === 'closing' || this.state === 'closed' || this.probeSequence !== undefined) return false;
+    if (this.state === 'closing' || this.state === 'closed' || this.probing) return false;
     if (this.nextSequence === this.origin && this.pending.count === 0) {
       this.close();
       return false;
     }
-    this.probeSequence = -1;
-    this.probeTimeoutMs = timeoutMs;
+    this.probeState = { stage: 'asked', timeoutMs };
     if (this.state === 'idle') this.connect();
     else if (this.state === 'open') this.flush();
     return true;
@@ -170,7 +183,6 @@ export class Connection {
     this.socket?.destroy();
   }
 
-  private probeTimeoutMs = 0;
   private openedAt: number | undefined;
   /** When the first frame was written (the oldest this connection may have to prove). */
   firstWriteAt: number | undefined;
@@ -212,7 +224,7 @@ export class Connection {
     while (this.pending.count > 0 && socket.writableLength < this.writeBufferBytes) {
       this.writeChunk(socket, this.pending.shift() as FrameChunk, now);
     }
-    if (this.probeSequence === -1 && this.pending.count === 0) this.writeProbe(socket);
+    if (this.probeState.stage === 'asked' && this.pending.count === 0) this.writeProbe(socket, this.probeState.timeoutMs);
   }
 
   private writeChunk(socket: TLSSocket, chunk: FrameChunk, now: number): void {
@@ -224,15 +236,16 @@ export class Connection {
     socket.write(chunk.used === buffer.length ? buffer : buffer.subarray(0, chunk.used));
   }
 
-  private writeProbe(socket: TLSSocket): void {
-    this.probeSequence = this.nextSequence;
+  private writeProbe(socket: TLSSocket, timeoutMs: number): void {
+    const sequence = this.nextSequence;
+    this.probeState = { stage: 'written', timeoutMs, sequence };
     this.nextSequence += 1;
-    socket.write(encodeProbeFrame(identifierOf(this.probeSequence)));
+    socket.write(encodeProbeFrame(identifierOf(sequence)));
     this.timer = setTimeout(() => {
-      this.lastError = new ApnsClientError('APNS_ERR_PROBE_TIMEOUT', `the gateway did not answer the closing probe within ${this.probeTimeoutMs} ms`);
+      this.lastError = new ApnsClientError('APNS_ERR_PROBE_TIMEOUT', `the gateway did not answer the closing probe within ${timeoutMs} ms`);
       this.finish('probe-timeout', false);
       socket.destroy();
-    }, this.probeTimeoutMs);
+    }, timeoutMs);
   }
 
   private drained(): void {
@@ -257,10 +270,10 @@ export class Connection {
   }
 
   private answered(response: ErrorResponse): void {
-    const probeWritten = this.probeSequence !== undefined && this.probeSequence >= 0;
-    const settlement = settleAnswer(this.window, this.origin, response, probeWritten ? this.probeSequence : undefined, this.format === 'simple', Date.now());
+    const probe = this.probeState;
+    const settlement = settleAnswer(this.window, this.origin, response, probe.stage === 'written' ? probe.sequence : undefined, this.format === 'simple', Date.now());
     this.settled(settlement);
-    if (settlement.cause !== 'probe-answered') reportError(this, this.handlers, settlement, response);
+    if (settlement.cause !== 'probe-answered') this.reportError(settlement, response);
     this.socket?.destroy();
   }
 
@@ -315,13 +328,36 @@ export class Connection {
     if (this.state === 'closed') return;
     this.finish(this.state === 'connecting' ? 'connect-failed' : 'silent-close', false);
     this.state = 'closed';
-    const settlement = this.settlement as Settlement;
-    reportInactive(this, this.handlers, settlement, this.pending, this.lastError);
+    this.reportInactive(this.settlement as Settlement, this.lastError);
     this.hooks.onClosed?.(this);
   }
 
+  /** Tells the unknown-identifier and error handlers what an error response meant. */
+  private reportError(settlement: Settlement, response: ErrorResponse): void {
+    const handlers = this.handlers;
+    if (handlers.onUnknownIdentifier) {
+      const event = unknownIdentifierEvent(settlement, response);
+      if (event !== undefined) this.call(() => handlers.onUnknownIdentifier?.(event));
+    }
+    if (handlers.onError) {
+      const event = errorEvent(this.window, settlement, response);
+      this.call(() => handlers.onError?.(event));
+    }
+  }
+
+  /** Tells the disconnect, channel-inactive and close handlers that the connection is gone. */
+  private reportInactive(settlement: Settlement, error: Error | undefined): void {
+    const handlers = this.handlers;
+    this.call(() => handlers.onDisconnect?.({ cause: settlement.cause, ...(error ? { error } : {}) }));
+    if (handlers.onChannelInactive) {
+      const event = channelInactiveEvent(this.window, settlement, this.pending, error);
+      this.call(() => handlers.onChannelInactive?.(event));
+    }
+    this.call(() => handlers.onClose?.());
+  }
+
   /** Runs a user handler; a throw goes to onException instead of out of the socket event. */
-  call(run: () => void): void {
+  private call(run: () => void): void {
     try {
       run();
     } catch (error) {

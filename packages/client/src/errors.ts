@@ -15,7 +15,15 @@ export type ClientErrorCode =
   /** The gateway wrote bytes that are not error responses. */
   | 'APNS_ERR_GARBAGE_RESPONSE'
   /** The sender gave up reconnecting after its reconnect limit. */
-  | 'APNS_ERR_RECONNECT_LIMIT';
+  | 'APNS_ERR_RECONNECT_LIMIT'
+  /** HTTP/2: the provider token key (.p8), key id or team id cannot be used. */
+  | 'APNS_ERR_PROVIDER_KEY'
+  /** HTTP/2: a notification cannot be sent as given (token, payload, topic, push type, priority...). */
+  | 'APNS_ERR_INVALID_NOTIFICATION'
+  /** HTTP/2: a freshly signed provider token was already expired for APNs: this machine's clock is off. */
+  | 'APNS_ERR_CLOCK_SKEW'
+  /** HTTP/2: APNs closed the connection for a reason only a fix can cure (wrong environment, bad certificate or key). */
+  | 'APNS_ERR_CONNECTION_REJECTED';
 
 /** Thrown (or passed to handlers) by the client: `code` says what, the message says what to fix. */
 export class ApnsClientError extends Error {

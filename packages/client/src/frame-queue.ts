@@ -1,5 +1,5 @@
 import { NotificationEncoder, type Notification, type NotificationFormat } from '@apnskit/codec';
-import { identifierOffset, minFrameLength } from '@apnskit/codec/wire';
+import { formatOf, identifierOffset, minFrameLength } from '@apnskit/codec/wire';
 import { MAX_IDENTIFIER, identifierOf } from './identifiers.js';
 
 /** Bytes per staging chunk: large enough that one socket write carries hundreds of frames. */
@@ -120,7 +120,7 @@ export class FrameQueue {
 
   /** Copies an already encoded frame (a resend) with its mark. */
   appendFrame(frame: Uint8Array, mark: number): void {
-    const chunk = this.roomFor(frame.length, undefined);
+    const chunk = this.roomFor(frame.length, formatOf(frame));
     chunk.buffer.set(frame, chunk.used);
     this.added(chunk, chunk.used + frame.length, mark);
   }

@@ -6,6 +6,8 @@ import type { SettleCause } from './settlement.js';
 import type { TlsInput } from './socket.js';
 
 export interface SenderOptions {
+  /** 'binary' (default): the binary gateway; `protocol: 'h2'` takes Http2SenderOptions instead. */
+  readonly protocol?: 'binary';
   /** Gateway: `host:port` or `{ host, port }` (gatewayAddress('sandbox' | 'production')). */
   readonly address: AddressInput;
   /** Credentials (resolved once, before any connection: bad ones throw ApnsTlsError here). */

@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
-import * as codecModule from '@apnskit/codec';
-import type { Notification } from '@apnskit/codec';
+import { Message, type Notification } from '@apnskit/codec';
 import { Connection, type ConnectionHooks } from './connection.js';
 import { ApnsClientError } from './errors.js';
 import { CHUNK_BYTES, ChunkPool, FrameQueue, type FrameChunk } from './frame-queue.js';
@@ -8,11 +7,6 @@ import { Ledger } from './sender-ledger.js';
 import type { SenderEvents, SenderOptions, SenderReport } from './sender-types.js';
 import { resolveSenderSettings, type SenderSettings } from './sender-settings.js';
 import type { Settlement } from './settlement.js';
-
-// Module-local copies: imported bindings are live cells that the compiler reloads and checks on
-// every use; these are constants it folds (it matters in the per-frame loops).
-const { Message } = codecModule;
-type Message = codecModule.Message;
 
 const RESOLVED: Promise<void> = Promise.resolve();
 /**
@@ -327,9 +321,4 @@ export class Sender extends EventEmitter<SenderEvents> {
 /** True when the connection has neither written nor queued anything yet. */
 function isFresh(connection: Connection): boolean {
   return connection.written + connection.queued === 0;
-}
-
-/** Creates the managed sender (see SenderOptions). Bad options or credentials throw here. */
-export function createSender(options: SenderOptions): Sender {
-  return new Sender(options);
 }

@@ -1,15 +1,9 @@
 import type { FrameChunk } from './frame-queue.js';
+import type { WindowLimits } from './connection-types.js';
 
-/** Bounds of the sent window: what a connection remembers of the frames it wrote. */
-export interface WindowLimits {
-  /** Frames older than this are forgotten (default 15 000 ms, as the original library). */
-  readonly maxAgeMs: number;
-  /** At most this many frames (default 1 000 000). */
-  readonly maxCount: number;
-  /** At most this many frame bytes (default 256 MiB). */
-  readonly maxBytes: number;
-}
+export type { WindowLimits } from './connection-types.js';
 
+/** Bounds of the sent window by default: what a connection remembers of the frames it wrote. */
 export const DEFAULT_WINDOW: WindowLimits = Object.freeze({
   maxAgeMs: 15_000,
   maxCount: 1_000_000,

@@ -1,25 +1,9 @@
 import { Status, type ErrorResponse } from '@apnskit/codec';
 import { sequenceOf } from './identifiers.js';
 import type { SentWindow } from './sent-window.js';
+import type { SettleCause } from './connection-types.js';
 
-/** Why a connection ended. */
-export type SettleCause =
-  /** Apple's error response named a notification we remember (or forgot: see forgotten). */
-  | 'error-response'
-  /** The closing probe was answered: everything before it was processed. */
-  | 'probe-answered'
-  /** The error response named nothing we could place (id 0 without a probe, never assigned, simple format). */
-  | 'unknown-identifier'
-  /** Closed (or reset) without an error response. */
-  | 'silent-close'
-  /** The gateway wrote bytes that are not error responses. */
-  | 'garbage'
-  /** The probe was not answered in time. */
-  | 'probe-timeout'
-  /** Never connected: every frame is still unwritten. */
-  | 'connect-failed'
-  /** Closed by the caller without a probe. */
-  | 'closed';
+export type { SettleCause } from './connection-types.js';
 
 /**
  * What a connection's end proves about every frame it wrote. Sequences name frames; the ones

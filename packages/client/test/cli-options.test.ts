@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { UsageError } from '@apnskit/tls';
+import { UsageError } from '@apnskit/tls/cli';
 import { parseSendCommand, type SendCommand } from '../src/cli/options.js';
 import { buildPayload } from '../src/cli/payload.js';
 import { parseTokenLine, TokensFile } from '../src/cli/tokens.js';

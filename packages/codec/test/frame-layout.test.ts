@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { throwsCode } from './helpers/errors.js';
 import { TOKEN, TOKEN_HEX } from './helpers/hex.js';
 import * as naive from './helpers/naive.js';
-import { describeFrame, identifierOffset, minFrameLength } from '../src/wire.js';
+import { describeFrame, formatOf, identifierOffset, minFrameLength } from '../src/wire.js';
 
 const test = suite('frame layout');
 
@@ -25,6 +25,13 @@ test('identifierOffset: the u32 there is the identifier, in any payload length; 
     }
   }
   assert.is(identifierOffset('simple', 0, 38), -1);
+});
+
+test('formatOf reads the command byte', () => {
+  const notification = { token: TOKEN, payload: '{}' };
+  assert.equal([formatOf(naive.frameOf(notification)), formatOf(naive.enhanced(notification)), formatOf(naive.simple(notification))], ['frame', 'enhanced', 'simple']);
+  assert.is(formatOf(Buffer.from([8, 0])), undefined);
+  assert.is(formatOf(new Uint8Array(0)), undefined);
 });
 
 test('describeFrame reads back every format, items in any order', () => {

@@ -2,12 +2,12 @@
  * How fast the mock accepts notifications on one connection, beside a plain TLS sink that only
  * counts bytes (same certificates, same writer, same run). Run: pnpm --filter @apnskit/mock-server-bench bench
  */
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:tls';
 import { Worker } from 'node:worker_threads';
 import { encodeNotification } from '@apnskit/codec';
 import { createMockServer, type MockServer } from '@apnskit/mock-server';
 import type { WriterJob } from './writer.js';
+import { mainThreadCpuMs } from './thread-cpu.js';
 
 const FRAMES_PER_BATCH = 10_000;
 const BATCHES = Number(process.env.BATCHES ?? 100);
@@ -70,16 +70,6 @@ interface Measured {
   readonly rate: number;
   /** CPU time of the receiving (main) thread per notification, in microseconds, when Linux tells it. */
   readonly mainCpuMicros: number | undefined;
-}
-
-/** CPU time of this process's main thread in milliseconds (Linux), or undefined. */
-function mainThreadCpuMs(): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
-  }
 }
 
 async function measure(target: Target, mock: MockServer, batch: Buffer): Promise<Measured> {

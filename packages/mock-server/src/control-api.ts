@@ -137,7 +137,8 @@ async function route(mock: MockServer, budget: BodyBudget, request: IncomingMess
     case 'GET /':
       return send(response, 200, {
         routes: ['GET /notifications', 'GET /rejected', 'GET /stats', 'GET /faults', 'POST /faults', 'DELETE /faults', 'DELETE /faults/<id>',
-          'GET /feedback', 'POST /feedback', 'POST /feedback/options', 'POST /reset', 'GET /certs/<name>'],
+          'GET /feedback', 'POST /feedback', 'POST /feedback/options', 'POST /reset', 'GET /certs/<name>',
+          'GET /clock', 'POST /clock', 'GET /http2/keys', 'POST /http2/keys', 'POST /http2/settings'],
       });
     case 'GET /notifications': {
       const from = numberParam(url, 'from') ?? 0;
@@ -177,6 +178,12 @@ async function route(mock: MockServer, budget: BodyBudget, request: IncomingMess
     case 'POST /reset':
       mock.reset();
       return send(response, 200, { reset: true });
+    case 'GET /clock':
+    case 'POST /clock':
+    case 'GET /http2/keys':
+    case 'POST /http2/keys':
+    case 'POST /http2/settings':
+      return send(response, key.startsWith('POST /http2/keys') ? 201 : 200, http2Route(mock, key, method === 'POST' ? await readBody(request, mock.options.maxBodyBytes, budget) : undefined));
     default:
       break;
   }
@@ -197,6 +204,34 @@ async function route(mock: MockServer, budget: BodyBudget, request: IncomingMess
     return;
   }
   throw new HttpError(404, 'APNS_ERR_NOT_FOUND', `no route ${key}; GET / lists them`);
+}
+
+/** The HTTP/2 routes: the mock's clock, signing keys and stream limit. */
+function http2Route(mock: MockServer, key: string, body: unknown): unknown {
+  const fields = (body ?? {}) as Record<string, unknown>;
+  if (typeof fields !== 'object' || Array.isArray(fields)) throw new HttpError(400, 'APNS_ERR_INVALID_JSON', 'the body must be a JSON object');
+  const { clock } = mock.http2;
+  switch (key) {
+    case 'POST /clock':
+      if (typeof fields.advanceMs === 'number' && Number.isFinite(fields.advanceMs)) clock.advance(fields.advanceMs);
+      else if (typeof fields.now === 'number' && Number.isFinite(fields.now)) clock.set(fields.now);
+      else throw new HttpError(400, 'APNS_ERR_INVALID_CLOCK', 'send {"advanceMs": <ms>} or {"now": <ms since the epoch>}');
+      return { now: clock.now() };
+    case 'GET /clock':
+      return { now: clock.now() };
+    case 'POST /http2/keys':
+      return mock.http2.addKey(fields);
+    case 'GET /http2/keys':
+      return mock.http2.listKeys();
+    default: {
+      const limit = fields.maxConcurrentStreams;
+      if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
+        throw new HttpError(400, 'APNS_ERR_INVALID_SETTINGS', 'send {"maxConcurrentStreams": <integer >= 1>}');
+      }
+      mock.http2.setMaxConcurrentStreams(limit);
+      return { maxConcurrentStreams: limit };
+    }
+  }
 }
 
 function sendError(response: ServerResponse, status: number, code: string, message: string): void {

@@ -3,6 +3,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { loadCertificates } from './certs/store.js';
 import { startControlApi } from './control-api.js';
 import { MockServerError } from './errors.js';
+import { createHttp2Listener } from './http2/listener.js';
 import { resolveOptions, type MockServerOptions } from './options.js';
 import { loadScript, parseScript } from './script.js';
 import { MockServer } from './server.js';
@@ -17,7 +18,7 @@ function listen(server: TlsServer, port: number, host: string): Promise<void> {
   });
 }
 
-/** Starts the gateway and feedback service (and the control API when `controlPort` is set). */
+/** Starts the gateway, the feedback service and the HTTP/2 provider API (and the control API when `controlPort` is set). */
 export async function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const resolved = resolveOptions(options);
   // A bad script is reported before anything listens.
@@ -36,17 +37,20 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   } as const;
   const gatewayServer = createTlsServer(tlsOptions);
   const feedbackServer = createTlsServer(tlsOptions);
+  const http2Server = createHttp2Listener(certs);
   try {
     await listen(gatewayServer, resolved.gatewayPort, resolved.host);
     await listen(feedbackServer, resolved.feedbackPort, resolved.host);
+    await listen(http2Server, resolved.http2Port, resolved.host);
   } catch (error) {
     gatewayServer.close();
     feedbackServer.close();
+    http2Server.close();
     throw new MockServerError('APNS_ERR_INVALID_OPTION', `could not listen on ${resolved.host}: ${(error as Error).message}; pick free ports or 0`, {
       cause: error,
     });
   }
-  const mock = new MockServer(certs, resolved, gatewayServer, feedbackServer);
+  const mock = new MockServer(certs, resolved, gatewayServer, feedbackServer, http2Server);
   try {
     if (script) mock.applyScript(script);
     if (resolved.controlPort !== undefined) {

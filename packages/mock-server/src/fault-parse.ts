@@ -1,12 +1,13 @@
 import { Status, formatToken, isValidToken, parseToken } from '@apnskit/codec';
+import { isKnownReason } from '@apnskit/codec/http2';
 import { MockServerError } from './errors.js';
 import { FAULT_TYPES, type Fault, type FaultType } from './fault-types.js';
 
 /** Every field each fault type takes, beyond `type`. */
 const FIELDS: Readonly<Record<FaultType, readonly string[]>> = {
-  'reject-token': ['token', 'status', 'feedback', 'repeat', 'connection'],
-  'reject-nth': ['n', 'status', 'repeat', 'connection'],
-  'reject-random': ['p', 'status', 'seed', 'repeat', 'connection'],
+  'reject-token': ['token', 'status', 'reason', 'feedback', 'repeat', 'connection'],
+  'reject-nth': ['n', 'status', 'reason', 'repeat', 'connection'],
+  'reject-random': ['p', 'status', 'reason', 'seed', 'repeat', 'connection'],
   'shutdown-after': ['n', 'repeat', 'connection'],
   'close-after': ['n', 'repeat', 'connection'],
   'reset-after': ['n', 'repeat', 'connection'],
@@ -16,6 +17,15 @@ const FIELDS: Readonly<Record<FaultType, readonly string[]>> = {
   'stall-reads': ['ms', 'n', 'repeat', 'connection'],
   'refuse-connections': ['count', 'repeat'],
   'drop-connections': ['count', 'repeat'],
+  'delay-answer': ['ms', 'maxMs', 'repeat', 'connection'],
+  'no-answer': ['repeat', 'connection'],
+  'rst-stream': ['code', 'repeat', 'connection'],
+  'goaway-after': ['n', 'reason', 'errorCode', 'lastStreamId', 'repeat', 'connection'],
+  'close-mid-stream': ['n', 'repeat', 'connection'],
+  'too-many-requests': ['k', 'windowMs', 'connection'],
+  'narrow-after-rejection': ['connection'],
+  'idle-timeout': ['ms'],
+  'ignore-ping': ['repeat'],
 };
 
 /** Longest delay a fault may ask for: a stuck test is worse than a refused fault. */
@@ -61,6 +71,14 @@ export function parseFault(input: unknown): Fault {
   integerField(record, 'count', 1, Number.MAX_SAFE_INTEGER, type);
   integerField(record, 'seed', 0, 0xffffffff, type);
   integerField(record, 'gapMs', 0, MAX_DELAY_MS, type);
+  integerField(record, 'errorCode', 0, 0xffffffff, type);
+  // node:http2 sends the last processed stream's id in place of 0.
+  integerField(record, 'lastStreamId', 1, 0x7fffffff, type);
+  // RST_STREAM codes of RFC 9113 (0 NO_ERROR to 13 HTTP_1_1_REQUIRED).
+  integerField(record, 'code', 0, 13, type);
+  if (record.reason !== undefined && (typeof record.reason !== 'string' || (type !== 'goaway-after' && !isKnownReason(record.reason)))) {
+    throw invalid(`${type}: "reason" must be one of Apple's reasons (e.g. "Unregistered", "InternalServerError"), got ${JSON.stringify(record.reason)}`);
+  }
   if (record.status === Status.Shutdown) {
     throw invalid(`${type}: status 10 means "shutdown" and names the last delivered notification: use {"type":"shutdown-after","n":N}`);
   }
@@ -85,6 +103,29 @@ export function parseFault(input: unknown): Fault {
     case 'reset-after':
       required(record, 'n', type);
       integerField(record, 'n', 1, Number.MAX_SAFE_INTEGER, type);
+      break;
+    case 'goaway-after':
+      required(record, 'n', type);
+      integerField(record, 'n', 1, Number.MAX_SAFE_INTEGER, type);
+      break;
+    case 'close-mid-stream':
+      integerField(record, 'n', 1, Number.MAX_SAFE_INTEGER, type);
+      break;
+    case 'delay-answer':
+      required(record, 'ms', type);
+      integerField(record, 'ms', 0, MAX_DELAY_MS, type);
+      integerField(record, 'maxMs', 0, MAX_DELAY_MS, type);
+      if (record.maxMs !== undefined && (record.maxMs as number) < (record.ms as number)) throw invalid(`delay-answer: "maxMs" must be at least "ms"`);
+      break;
+    case 'too-many-requests':
+      required(record, 'k', type);
+      required(record, 'windowMs', type);
+      integerField(record, 'k', 0, Number.MAX_SAFE_INTEGER, type);
+      integerField(record, 'windowMs', 1, 86_400_000, type);
+      break;
+    case 'idle-timeout':
+      required(record, 'ms', type);
+      integerField(record, 'ms', 1, MAX_DELAY_MS, type);
       break;
     case 'stall-reads':
       integerField(record, 'n', 1, Number.MAX_SAFE_INTEGER, type);

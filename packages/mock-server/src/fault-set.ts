@@ -1,4 +1,5 @@
 import { Status, parseToken, type ScannedNotification } from '@apnskit/codec';
+import { reasonForBinaryStatus } from '@apnskit/codec/http2';
 import { MockServerError } from './errors.js';
 import { parseFault } from './fault-parse.js';
 import type { Fault, FaultState } from './fault-types.js';
@@ -9,6 +10,8 @@ export interface RejectDecision {
   readonly status: number;
   readonly feedback: boolean;
   readonly reason: string;
+  /** What HTTP/2 answers: the fault's `reason`, else the reason meaning `status`. */
+  readonly h2Reason: string;
 }
 
 /** What to do with a connection after it accepted a notification. */
@@ -27,8 +30,11 @@ export interface ResponseStyle {
 }
 
 const DEFAULT_SPLIT_GAP_MS = 20;
+/** Device token length of the binary protocol: token faults name tokens of this length. */
+const TOKEN_BYTES = 32;
 
-class ActiveFault {
+/** A scripted fault and its counters (read by the HTTP/2 stream faults). */
+export class ActiveFault {
   fired = 0;
   /** Notifications counted towards `n`. */
   seen = 0;
@@ -68,6 +74,8 @@ export class FaultSet {
   private afterAccept: ActiveFault[] = [];
   private responding: ActiveFault[] = [];
   private connecting: ActiveFault[] = [];
+  /** HTTP/2 stream and connection faults, read by the HTTP/2 service. */
+  private streamingFaults: ActiveFault[] = [];
 
   constructor(private readonly seed: number) {
     this.seedCounter = seed;
@@ -75,6 +83,11 @@ export class FaultSet {
 
   get hasRejectFaults(): boolean {
     return this.rejecting.length > 0 || this.tokenFaults.length > 0;
+  }
+
+  /** The HTTP/2 faults (delay-answer ... idle-timeout), in the order added. */
+  get streaming(): readonly ActiveFault[] {
+    return this.streamingFaults;
   }
 
   get hasAfterAcceptFaults(): boolean {
@@ -133,6 +146,7 @@ export class FaultSet {
     this.afterAccept = [];
     this.responding = [];
     this.connecting = [];
+    this.streamingFaults = [];
     this.seedCounter = this.seed;
   }
 
@@ -170,11 +184,32 @@ export class FaultSet {
     return undefined;
   }
 
+  /** The same decision for an HTTP/2 push: token faults match a 32-byte token. */
+  beforeAcceptToken(token: Buffer, connection: number): RejectDecision | undefined {
+    if (token.length !== TOKEN_BYTES && this.rejecting.length === 0) return undefined;
+    if (token.length !== TOKEN_BYTES) {
+      const tokenFaults = this.tokenFaults;
+      this.tokenFaults = [];
+      try {
+        return this.beforeAccept({ source: token, tokenOffset: 0 }, connection);
+      } finally {
+        this.tokenFaults = tokenFaults;
+      }
+    }
+    return this.beforeAccept({ source: token, tokenOffset: 0 }, connection);
+  }
+
   private rejection(active: ActiveFault): RejectDecision {
     const { fault } = active;
     this.fire(active);
     const status = 'status' in fault && fault.status !== undefined ? fault.status : Status.InvalidToken;
-    return { status, feedback: fault.type === 'reject-token' && fault.feedback === true, reason: `fault ${active.id} (${fault.type})` };
+    const named = 'reason' in fault ? fault.reason : undefined;
+    return {
+      status,
+      feedback: fault.type === 'reject-token' && fault.feedback === true,
+      reason: `fault ${active.id} (${fault.type})`,
+      h2Reason: named ?? reasonForBinaryStatus(status) ?? 'InternalServerError',
+    };
   }
 
   /** What the connection does after accepting a notification, if a fault says so. */
@@ -229,14 +264,15 @@ export class FaultSet {
     if (!active) return false;
     const count = 'count' in active.fault && active.fault.count !== undefined ? active.fault.count : 1;
     active.fired++;
-    if (!active.fault.repeat && active.fired >= count) this.removeActive(active);
+    if (!isRepeating(active.fault) && active.fired >= count) this.removeActive(active);
     return true;
   }
 
-  private fire(active: ActiveFault): void {
+  /** Counts a firing; a fault without `repeat` is then removed (standing faults stay). */
+  fire(active: ActiveFault): void {
     active.fired++;
     active.seen = 0;
-    if (!active.fault.repeat) this.removeActive(active);
+    if (!isRepeating(active.fault)) this.removeActive(active);
   }
 
   private removeActive(active: ActiveFault): void {
@@ -264,12 +300,29 @@ export class FaultSet {
       case 'refuse-connections':
       case 'drop-connections':
         return this.connecting;
+      case 'delay-answer':
+      case 'no-answer':
+      case 'rst-stream':
+      case 'goaway-after':
+      case 'close-mid-stream':
+      case 'too-many-requests':
+      case 'narrow-after-rejection':
+      case 'idle-timeout':
+      case 'ignore-ping':
+        return this.streamingFaults;
       default:
         return this.afterAccept;
     }
   }
 
   private lists(): ActiveFault[][] {
-    return [this.tokenFaults, this.rejecting, this.afterAccept, this.responding, this.connecting];
+    return [this.tokenFaults, this.rejecting, this.afterAccept, this.responding, this.connecting, this.streamingFaults];
   }
 }
+
+/** Faults that stay until removed: `repeat`, or a standing rule (too-many-requests, narrow-after-rejection, idle-timeout). */
+function isRepeating(fault: Fault): boolean {
+  return STANDING.has(fault.type) || ('repeat' in fault && fault.repeat === true);
+}
+
+const STANDING: ReadonlySet<Fault['type']> = new Set(['too-many-requests', 'narrow-after-rejection', 'idle-timeout']);

@@ -1,6 +1,8 @@
 /*
- * The faults a test can script. Each is one-shot unless `repeat` is true; `connection` limits a
- * fault to the connection with that number (gateway connections are numbered from 1).
+ * The faults a test can script, one vocabulary for both protocols. Each is one-shot unless
+ * `repeat` is true; `connection` limits a fault to the connection with that number (gateway and
+ * HTTP/2 connections are each numbered from 1). A rejecting fault answers `status` on the binary
+ * gateway and `reason` on HTTP/2 (default: the reason meaning `status`, so 8 is Unregistered).
  */
 
 interface FaultBase {
@@ -10,12 +12,14 @@ interface FaultBase {
   readonly connection?: number;
 }
 
-/** Reject every notification to `token` with `status` (default 8, invalid token). */
+/** Reject every notification to `token` with `status` (default 8, invalid token) or, on HTTP/2, `reason`. */
 export interface RejectTokenFault extends FaultBase {
   readonly type: 'reject-token';
   /** 64 hex digits. */
   readonly token: string;
   readonly status?: number;
+  /** HTTP/2 reason (one of Apple's); a 410 answer carries a `timestamp`. */
+  readonly reason?: string;
   /** Also put the token on the feedback list (what Apple did for uninstalled apps). */
   readonly feedback?: boolean;
 }
@@ -25,6 +29,8 @@ export interface RejectNthFault extends FaultBase {
   readonly type: 'reject-nth';
   readonly n: number;
   readonly status?: number;
+  /** HTTP/2 reason, e.g. InternalServerError (500) or ServiceUnavailable (503). */
+  readonly reason?: string;
 }
 
 /** Reject each notification with probability `p`, from a generator seeded by `seed` (or the server's seed). */
@@ -32,6 +38,7 @@ export interface RejectRandomFault extends FaultBase {
   readonly type: 'reject-random';
   readonly p: number;
   readonly status?: number;
+  readonly reason?: string;
   readonly seed?: number;
 }
 
@@ -91,6 +98,69 @@ export interface DropConnectionsFault {
   readonly repeat?: boolean;
 }
 
+/** HTTP/2: hold the next answer (every answer with `repeat`) for `ms`, or a random time from `ms` to `maxMs`. */
+export interface DelayAnswerFault extends FaultBase {
+  readonly type: 'delay-answer';
+  readonly ms: number;
+  readonly maxMs?: number;
+}
+
+/** HTTP/2: never answer the next stream (no HEADERS, no RST_STREAM), as APNs sometimes does. */
+export interface NoAnswerFault extends FaultBase {
+  readonly type: 'no-answer';
+}
+
+/** HTTP/2: reset the next stream with RST_STREAM `code` (default 2, INTERNAL_ERROR) instead of answering. */
+export interface RstStreamFault extends FaultBase {
+  readonly type: 'rst-stream';
+  readonly code?: number;
+}
+
+/**
+ * HTTP/2: when the `n`th stream arrives, send GOAWAY (`errorCode`, default 0) with debug data
+ * `{"reason":<reason>}` (none when `reason` is absent) and `lastStreamId` (default: that stream's
+ * id; at least 1, since node:http2 cannot send 0). Streams above it are never processed; the
+ * connection is destroyed after the close grace.
+ */
+export interface GoawayAfterFault extends FaultBase {
+  readonly type: 'goaway-after';
+  readonly n: number;
+  readonly reason?: string;
+  readonly errorCode?: number;
+  readonly lastStreamId?: number;
+}
+
+/** HTTP/2: when the `n`th stream (default 1) has arrived, close the TCP connection without answering it. */
+export interface CloseMidStreamFault extends FaultBase {
+  readonly type: 'close-mid-stream';
+  readonly n?: number;
+}
+
+/** HTTP/2: 429 TooManyRequests for a push that is over `k` pushes to one device token within `windowMs`. Stays until removed. */
+export interface TooManyRequestsFault {
+  readonly type: 'too-many-requests';
+  readonly k: number;
+  readonly windowMs: number;
+  readonly connection?: number;
+}
+
+/** HTTP/2: after a rejected push the connection's stream limit drops to 1, and returns after an accepted one. Stays until removed. */
+export interface NarrowAfterRejectionFault {
+  readonly type: 'narrow-after-rejection';
+  readonly connection?: number;
+}
+
+/** HTTP/2: a connection with no stream for `ms` gets GOAWAY `{"reason":"IdleTimeout"}` and is closed. Stays until removed. */
+export interface IdleTimeoutFault {
+  readonly type: 'idle-timeout';
+  readonly ms: number;
+}
+
+/** HTTP/2: the next connection (each one with `repeat`) never acknowledges a PING; streams are answered as usual. */
+export interface IgnorePingFault extends FaultBase {
+  readonly type: 'ignore-ping';
+}
+
 export type Fault =
   | RejectTokenFault
   | RejectNthFault
@@ -103,7 +173,16 @@ export type Fault =
   | ZeroIdFault
   | StallReadsFault
   | RefuseConnectionsFault
-  | DropConnectionsFault;
+  | DropConnectionsFault
+  | DelayAnswerFault
+  | NoAnswerFault
+  | RstStreamFault
+  | GoawayAfterFault
+  | CloseMidStreamFault
+  | TooManyRequestsFault
+  | NarrowAfterRejectionFault
+  | IdleTimeoutFault
+  | IgnorePingFault;
 
 export type FaultType = Fault['type'];
 
@@ -120,6 +199,15 @@ export const FAULT_TYPES: readonly FaultType[] = Object.freeze([
   'stall-reads',
   'refuse-connections',
   'drop-connections',
+  'delay-answer',
+  'no-answer',
+  'rst-stream',
+  'goaway-after',
+  'close-mid-stream',
+  'too-many-requests',
+  'narrow-after-rejection',
+  'idle-timeout',
+  'ignore-ping',
 ]);
 
 /** A fault as held by the server: the spec, its id and how often it fired. */

@@ -15,7 +15,11 @@ export type {
   WaitOptions,
 } from './server-types.js';
 export type { MockServerOptions } from './options.js';
-export type { RecordedNotification, RejectedNotification } from './recorder.js';
+export type { RecordedNotification, RecordedBinaryNotification, RejectedNotification } from './recorder.js';
+export type { RecordedH2Notification } from './http2/record.js';
+export type { Http2Service, Http2Stats } from './http2/service.js';
+export type { SigningKey, SigningKeyInput } from './http2/signing-keys.js';
+export type { MockClock } from './http2/clock.js';
 export type { ConnectionEnd } from './gateway-connection.js';
 export type { FeedbackServiceOptions, QueuedFeedback } from './feedback-service.js';
 export type * from './fault-types.js';

@@ -13,6 +13,14 @@ export interface MockServerOptions {
   readonly gatewayPort?: number;
   /** Default 0: a free port. The CLI defaults to 2196. */
   readonly feedbackPort?: number;
+  /** HTTP/2 provider API port. Default 0: a free port. The CLI defaults to 2197. */
+  readonly http2Port?: number;
+  /** SETTINGS_MAX_CONCURRENT_STREAMS of an HTTP/2 connection once authenticated (a token connection has 1 before). Default 1000. */
+  readonly http2MaxConcurrentStreams?: number;
+  /** Reason answered for a provider token whose key is restricted to the other environment. Default Apple's spelling. */
+  readonly environmentKeyReason?: 'BadEnvironmentKeyIdInToken' | 'BadEnvironmentKeyInToken';
+  /** The mock's clock in milliseconds since the epoch (token ages, 410 timestamps). Default Date.now; `POST /clock` shifts it. */
+  readonly clock?: () => number;
   /** Start the HTTP control API on this port (0: a free one). Default: no control API. */
   readonly controlPort?: number;
   /** Topic (bundle id) of the client certificates: their subject UID. Default 'com.example.app'. */
@@ -59,7 +67,7 @@ export interface MockServerOptions {
   readonly script?: string | MockScript;
 }
 
-type OptionalOptions = 'controlPort' | 'certsDir' | 'faults' | 'feedbackTuples' | 'feedback' | 'script' | 'controlToken';
+type OptionalOptions = 'controlPort' | 'certsDir' | 'faults' | 'feedbackTuples' | 'feedback' | 'script' | 'controlToken' | 'clock';
 export type ResolvedOptions = Required<Omit<MockServerOptions, OptionalOptions>> & Pick<MockServerOptions, OptionalOptions>;
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -91,11 +99,19 @@ export function resolveOptions(options: MockServerOptions): ResolvedOptions {
   const environment = options.environment ?? 'sandbox';
   if (environment !== 'sandbox' && environment !== 'production') throw bad(`environment must be 'sandbox' or 'production'`);
   if (options.controlPort !== undefined) integer('controlPort', options.controlPort, 0, 65535);
+  const environmentKeyReason = options.environmentKeyReason ?? 'BadEnvironmentKeyIdInToken';
+  if (environmentKeyReason !== 'BadEnvironmentKeyIdInToken' && environmentKeyReason !== 'BadEnvironmentKeyInToken') {
+    throw bad(`environmentKeyReason must be 'BadEnvironmentKeyIdInToken' or 'BadEnvironmentKeyInToken'`);
+  }
+  if (options.clock !== undefined && typeof options.clock !== 'function') throw bad('clock must be a function returning milliseconds since the epoch');
   return {
     ...options,
     host,
     gatewayPort: integer('gatewayPort', options.gatewayPort ?? 0, 0, 65535),
     feedbackPort: integer('feedbackPort', options.feedbackPort ?? 0, 0, 65535),
+    http2Port: integer('http2Port', options.http2Port ?? 0, 0, 65535),
+    http2MaxConcurrentStreams: integer('http2MaxConcurrentStreams', options.http2MaxConcurrentStreams ?? 1000, 1, 0x7fffffff),
+    environmentKeyReason,
     topic: options.topic ?? 'com.example.app',
     p12Passphrase: options.p12Passphrase ?? 'apnskit-mock',
     seed: integer('seed', options.seed ?? 1, 0, 0xffffffff),

@@ -1,8 +1,12 @@
 import { NotificationDecoder, type DecodedNotification, type NotificationFormat } from '@apnskit/codec';
+import { decodeH2Record, type RecordedH2Notification } from './http2/record.js';
 import { ReceivedBytes } from './received-bytes.js';
 
-/** An accepted notification, as tests read it. */
-export interface RecordedNotification {
+/** An accepted notification of either protocol: `format` tells them apart. */
+export type RecordedNotification = RecordedBinaryNotification | RecordedH2Notification;
+
+/** An accepted binary-protocol notification, as tests read it. */
+export interface RecordedBinaryNotification {
   /** Lowercase hex. */
   readonly token: string;
   /** The payload parsed as JSON, or null when it is not valid JSON. */
@@ -30,7 +34,7 @@ export interface RejectedNotification {
   readonly status: number;
   /** Whether an error response was written (not for command 0, or a close/reset fault). */
   readonly answered: boolean;
-  readonly format: NotificationFormat | undefined;
+  readonly format: NotificationFormat | 'h2' | undefined;
   readonly connection: number;
   readonly reason: string;
   readonly receivedAt: number;
@@ -46,6 +50,8 @@ interface Run {
   readonly firstRow: number;
   readonly connection: number;
   readonly receivedAt: number;
+  /** An HTTP/2 record (one push, see http2/record.ts) rather than binary packets. */
+  readonly h2: boolean;
 }
 
 /** The run holding `row` (binary search: runs are in row order). */
@@ -83,8 +89,15 @@ export class NotificationRecorder {
   /** Records `count` accepted packets lying back to back in `source[start, end)`. */
   recordRun(source: Buffer, start: number, end: number, count: number, connection: number, receivedAt: number): void {
     this.bytes.keep(source, start, end);
-    this.runs.push({ slab: this.bytes.lastSlab, offset: this.bytes.lastOffset, byteLength: end - start, firstRow: this.rows, connection, receivedAt });
+    this.runs.push({ slab: this.bytes.lastSlab, offset: this.bytes.lastOffset, byteLength: end - start, firstRow: this.rows, connection, receivedAt, h2: false });
     this.rows += count;
+  }
+
+  /** Records one accepted HTTP/2 push, encoded by `encodeH2Record`. */
+  recordH2(record: Buffer, connection: number, receivedAt: number): void {
+    this.bytes.keep(record, 0, record.length);
+    this.runs.push({ slab: this.bytes.lastSlab, offset: this.bytes.lastOffset, byteLength: record.length, firstRow: this.rows, connection, receivedAt, h2: true });
+    this.rows += 1;
   }
 
   /** Every accepted notification in arrival order (a fresh array; views are made once). */
@@ -122,8 +135,9 @@ export class NotificationRecorder {
   }
 
   private decode(run: number): RecordedNotification[] {
-    const { slab, offset, byteLength, connection, receivedAt } = this.runs[run]!;
+    const { slab, offset, byteLength, connection, receivedAt, h2 } = this.runs[run]!;
     const bytes = this.bytes.bytes(slab, offset, byteLength);
+    if (h2) return [decodeH2Record(bytes, connection, receivedAt)];
     return new NotificationDecoder({ payloadLimit: this.payloadLimit }).push(bytes).map((result) => {
       // These bytes were accepted when they arrived, and the same rules judge them now.
       if (result.kind === 'error') throw new Error(`recorded bytes no longer decode: ${result.reason}`);
@@ -132,7 +146,7 @@ export class NotificationRecorder {
   }
 }
 
-function recordedView(notification: DecodedNotification, connection: number, receivedAt: number): RecordedNotification {
+function recordedView(notification: DecodedNotification, connection: number, receivedAt: number): RecordedBinaryNotification {
   return Object.freeze({
     token: notification.tokenHex(),
     payload: parsePayload(notification.payloadText()),

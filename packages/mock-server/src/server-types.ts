@@ -1,8 +1,9 @@
 import type { ConnectionEnd, GatewayCounters } from './gateway-connection.js';
 import type { Fault, FaultState } from './fault-types.js';
 import type { RejectedNotification } from './recorder.js';
+import type { Http2Stats } from './http2/service.js';
 
-export type Service = 'gateway' | 'feedback';
+export type Service = 'gateway' | 'feedback' | 'http2';
 /** Every listener of the mock, for limit events. */
 export type Listener = Service | 'control';
 
@@ -24,6 +25,8 @@ export interface MockServerStats extends GatewayCounters {
   /** Connections a listener limit closed: evicted in their handshake, handshake or idle timeout. */
   limitClosed: number;
   feedbackQueued: number;
+  /** The HTTP/2 service's counters (its accepted and rejected pushes are also in `accepted` and `rejected`). */
+  http2: Http2Stats;
 }
 
 export interface ConnectionEvent {

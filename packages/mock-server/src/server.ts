@@ -13,6 +13,8 @@ import { ConnectionLimiter, remoteOf, type LimitEvent } from './listener-limits.
 import { peerIdentity } from './peer.js';
 import { NotificationRecorder, type RecordedNotification, type RejectedNotification } from './recorder.js';
 import { Waiters } from './waiters.js';
+import { MockClock } from './http2/clock.js';
+import { Http2Service } from './http2/service.js';
 import { feedbackByTopic, type MockScript } from './script.js';
 import type { FaultControls, Listener, MockServerEvents, MockServerStats, Service, WaitOptions } from './server-types.js';
 
@@ -20,12 +22,14 @@ function zeroCounters(): GatewayCounters {
   return { bytesReceived: 0, discardedBytes: 0, shutdowns: 0, silentCloses: 0, resets: 0, stalls: 0 };
 }
 
-/** A running mock of Apple's binary gateway and feedback service. Made by `createMockServer`. */
+/** A running mock of Apple's binary gateway, feedback service and HTTP/2 provider API. Made by `createMockServer`. */
 export class MockServer extends EventEmitter<MockServerEvents> {
   readonly host: string;
   readonly gateway: { readonly port: number };
   readonly feedback: { readonly port: number };
   readonly faults: FaultControls;
+  /** The HTTP/2 provider API: port, signing key, stream limit, clock. */
+  readonly http2: Http2Service;
   /** The HTTP control API's port, when started (`controlPort` option). */
   control: { readonly port: number } | undefined;
   /** @internal */
@@ -53,6 +57,7 @@ export class MockServer extends EventEmitter<MockServerEvents> {
     readonly options: ResolvedOptions,
     private readonly gatewayServer: TlsServer,
     private readonly feedbackServer: TlsServer,
+    private readonly http2Server: TlsServer,
   ) {
     super();
     this.host = options.host;
@@ -69,15 +74,18 @@ export class MockServer extends EventEmitter<MockServerEvents> {
     };
     this.feedbackLists = new FeedbackLists(options.feedback);
     this.context = this.makeContext();
-    gatewayServer.on('connection', (socket: Socket) => this.onRawConnection(socket));
+    this.http2 = this.makeHttp2();
+    gatewayServer.on('connection', (socket: Socket) => this.onRawConnection(socket, 'gateway'));
+    http2Server.on('connection', (socket: Socket) => this.onRawConnection(socket, 'http2'));
     const limits = { maxConnections: options.maxConnections, handshakeTimeoutMs: options.handshakeTimeoutMs, idleTimeoutMs: options.idleTimeoutMs };
-    for (const [service, server] of [['gateway', gatewayServer], ['feedback', feedbackServer]] as const) {
+    for (const [service, server] of [['gateway', gatewayServer], ['feedback', feedbackServer], ['http2', http2Server]] as const) {
       this.limiters.push(new ConnectionLimiter(server, limits, 'secureConnection', (event) => this.onLimit(service, event)));
     }
     gatewayServer.on('secureConnection', (socket: TLSSocket) => this.onGateway(socket));
     feedbackServer.on('secureConnection', (socket: TLSSocket) => this.onFeedback(socket));
     gatewayServer.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => this.onTlsError('gateway', error, socket));
     feedbackServer.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => this.onTlsError('feedback', error, socket));
+    http2Server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => this.onTlsError('http2', error, socket));
     this.faultSet.addAll(options.faults ?? []);
     if (options.feedbackTuples) this.addFeedback(options.feedbackTuples);
   }
@@ -146,6 +154,7 @@ export class MockServer extends EventEmitter<MockServerEvents> {
       accepted: this.recorder.count,
       rejected: this.rejections.length,
       feedbackQueued: this.feedbackLists.queued,
+      http2: this.http2.stats(),
     };
   }
 
@@ -157,6 +166,7 @@ export class MockServer extends EventEmitter<MockServerEvents> {
     this.feedbackLists.clear();
     Object.assign(this.counters, zeroCounters());
     this.tally = { connections: 0, refused: 0, dropped: 0, tlsErrors: 0, feedbackConnections: 0, feedbackTuplesSent: 0, limitClosed: 0 };
+    this.http2.reset();
   }
 
   /** Stops listening, ends every connection and rejects pending waits. Safe to call twice. */
@@ -166,12 +176,13 @@ export class MockServer extends EventEmitter<MockServerEvents> {
   }
 
   private async shutdown(): Promise<void> {
-    const servers: Array<TlsServer | HttpServer> = [this.gatewayServer, this.feedbackServer];
+    const servers: Array<TlsServer | HttpServer> = [this.gatewayServer, this.feedbackServer, this.http2Server];
     if (this.controlServer) servers.push(this.controlServer);
     const closed = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
     this.controlServer?.closeAllConnections();
     for (const connection of this.gatewayConnections) connection.destroy();
     for (const socket of this.feedbackSockets) socket.destroy();
+    this.http2.destroyAll();
     for (const limiter of this.limiters) limiter.destroyAll();
     const error = new MockServerError('APNS_ERR_SERVER_CLOSED', 'the mock server was closed before enough notifications arrived');
     this.acceptedWaiters.rejectAll(error);
@@ -203,11 +214,34 @@ export class MockServer extends EventEmitter<MockServerEvents> {
     };
   }
 
+  private makeHttp2(): Http2Service {
+    const { options } = this;
+    return new Http2Service(this.http2Server, {
+      faultSet: this.faultSet,
+      recorder: this.recorder,
+      clock: new MockClock(options.clock),
+      environment: options.environment,
+      closeGraceMs: options.closeGraceMs,
+      maxConcurrentStreams: options.http2MaxConcurrentStreams,
+      seed: options.seed,
+      certsDir: this.certs.paths.dir,
+      wrongEnvironmentReason: options.environmentKeyReason,
+      accepted: () => this.acceptedWaiters.check(this.recorder.count),
+      rejected: (rejection) => this.context.rejected(rejection, undefined, undefined),
+      connected: (event) => this.emit('connection', { service: 'http2', ...event }),
+      dropped: (remote) => {
+        this.tally.dropped++;
+        this.emit('refused', { service: 'http2', remote, reason: 'drop-connections' });
+      },
+      disconnected: (connection) => this.emit('disconnect', { service: 'http2', connection, reason: 'client' }),
+    });
+  }
+
   /** Before TLS: a refuse-connections fault closes the TCP connection, so the handshake fails. */
-  private onRawConnection(socket: Socket): void {
+  private onRawConnection(socket: Socket, service: 'gateway' | 'http2'): void {
     if (!this.faultSet.connectionFate('tcp')) return;
     this.tally.refused++;
-    this.emit('refused', { service: 'gateway', remote: remoteOf(socket), reason: 'refuse-connections' });
+    this.emit('refused', { service, remote: remoteOf(socket), reason: 'refuse-connections' });
     socket.destroy();
   }
 

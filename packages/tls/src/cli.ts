@@ -73,6 +73,8 @@ export interface ParseCommandLineOptions {
   readonly allowPositionals?: boolean;
   /** Where APNS_PASSPHRASE is read; default process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The command authenticates some other way too (a provider token): no certificate is no error. */
+  readonly certificateOptional?: boolean;
 }
 
 /**
@@ -95,7 +97,7 @@ export function parseCommonFlags(argv: readonly string[], options: ParseCommandL
   if (values.help === true) return { help: true, values };
   const common: CommonFlags = {
     address: addressFrom(values, options.service),
-    tls: credentialsFrom(values, options.env ?? process.env),
+    tls: credentialsFrom(values, options.env ?? process.env, options.certificateOptional === true),
     json: values.json === true,
   };
   return { help: false, common, values, positionals };
@@ -119,12 +121,16 @@ function addressFrom(values: Record<string, FlagValue>, service: ServiceAddresse
   }
 }
 
-function credentialsFrom(values: Record<string, FlagValue>, env: Readonly<Record<string, string | undefined>>): ApnsTlsOptions {
+function credentialsFrom(values: Record<string, FlagValue>, env: Readonly<Record<string, string | undefined>>, certificateOptional: boolean): ApnsTlsOptions {
   const pfx = values.pfx as string | undefined;
   const cert = values.cert as string | undefined;
   const key = values.key as string | undefined;
   if (pfx !== undefined && (cert !== undefined || key !== undefined)) {
     throw new UsageError('give either --pfx FILE, or --cert FILE and --key FILE, not both');
+  }
+  if (pfx === undefined && cert === undefined && key === undefined && certificateOptional) {
+    const ca = values.ca as string[] | undefined;
+    return { ...(ca && ca.length > 0 ? { ca } : {}), ...(values.insecure ? { insecureSkipServerVerification: true } : {}) };
   }
   if (pfx === undefined && cert === undefined && key === undefined) {
     throw new UsageError('no client certificate: add --pfx FILE (a .p12), or --cert FILE and --key FILE (PEM)');

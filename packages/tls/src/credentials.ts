@@ -77,6 +77,26 @@ export function resolveCredentials(
   return redactedCredentials(Object.freeze(connectOptions), certificate);
 }
 
+/** What a connection that authenticates with a provider token (no client certificate) trusts. */
+export type ServerTrustOptions = Pick<ApnsTlsOptions, 'ca' | 'servername' | 'insecureSkipServerVerification'>;
+
+/**
+ * Server trust only, for provider-token connections: Node's roots plus `ca`, checked now (a bad CA
+ * file throws ApnsTlsError before any connection). No client certificate is presented.
+ */
+export function resolveServerTrust(options: ServerTrustOptions = {}): ResolvedCredentials {
+  if (options === null || typeof options !== 'object') {
+    throw new ApnsTlsError('APNS_ERR_TLS_INVALID_OPTION', 'TLS options must be an object with ca, servername or insecureSkipServerVerification');
+  }
+  const extraCa = loadCa(options.ca);
+  const connectOptions: ConnectionOptions = {
+    secureContext: createSecureContext(extraCa ? { ca: extraCa } : {}),
+    rejectUnauthorized: options.insecureSkipServerVerification !== true,
+    ...(options.servername ? { servername: options.servername } : {}),
+  };
+  return redactedCredentials(Object.freeze(connectOptions), undefined);
+}
+
 function loadIdentity(options: ApnsTlsOptions, extraCa: string[] | undefined): ClientIdentity {
   const { pfx, cert, key, passphrase } = options;
   if (passphrase !== undefined && typeof passphrase !== 'string') {

@@ -41,7 +41,8 @@ function readCredentialFile(path: string, kind: SourceKind): Buffer {
     return readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
+    // A name too long for the file system (often a pasted key) cannot exist either.
+    if (code === 'ENOENT' || code === 'ENAMETOOLONG') {
       throw new ApnsTlsError(
         'APNS_ERR_TLS_FILE_NOT_FOUND',
         `${kind} file not found: ${shown}${shown === path ? ` (looked in ${resolve(path)})` : ''}; check the path`,

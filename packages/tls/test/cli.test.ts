@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { ApnsTlsError, resolveCredentials } from '../src/index.js';
 import {
-  ApnsTlsError,
   CREDENTIAL_HELP_ROWS,
   addressHelpRows,
   exitCodeFor,
@@ -11,13 +11,12 @@ import {
   looksLikeKeyMaterial,
   MAX_SHOWN_LENGTH,
   parseCommonFlags,
-  resolveCredentials,
   secretsOf,
   shownValue,
   UsageError,
   type ParsedCommandLine,
   type ParseCommandLineOptions,
-} from '../src/index.js';
+} from '../src/cli-support.js';
 import { thrown } from './helpers.js';
 
 const SERVICE: ParseCommandLineOptions['service'] = {

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // apns-send: send notifications through the binary gateway and report each outcome (see --help).
-import { exitCodeFor, formatCliError, resolveCredentials, secretsOf } from '@apnskit/tls';
+import { resolveCredentials } from '@apnskit/tls';
+import { exitCodeFor, formatCliError, secretsOf, USAGE_EXIT_CODE } from '@apnskit/tls/cli';
+import { isApnsClientError } from '../errors.js';
 import { HELP } from './help.js';
+import { runSendHttp2 } from './h2-run.js';
 import { parseSendCommand } from './options.js';
 import { runSend, type RunControl } from './run.js';
 
@@ -16,16 +19,24 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(HELP);
       return 0;
     }
-    const credentials = resolveCredentials(command.tls);
-    return await runSend(command, credentials, { stdout: process.stdout, stderr: process.stderr }, (control) => {
+    const io = { stdout: process.stdout, stderr: process.stderr };
+    const controls = (control: RunControl): void => {
       interruptible(control);
       stopWhenStdoutCloses(control);
-    });
+    };
+    if (command.http2) return await runSendHttp2(command, io, controls);
+    const credentials = resolveCredentials(command.tls);
+    return await runSend(command, credentials, io, controls);
   } catch (error) {
     // Every --passphrase given (not only the one in force) and any key pasted into a flag.
     process.stderr.write(formatCliError(PROGRAM, error, secretsOf(argv, process.env)));
-    return exitCodeFor(error);
+    return isCredentialError(error) ? USAGE_EXIT_CODE : exitCodeFor(error);
   }
+}
+
+/** A provider key or option the user must fix: exit 2, as for usage and certificate errors. */
+function isCredentialError(error: unknown): boolean {
+  return isApnsClientError(error) && (error.code === 'APNS_ERR_PROVIDER_KEY' || error.code === 'APNS_ERR_INVALID_OPTION' || error.code === 'APNS_ERR_INVALID_NOTIFICATION');
 }
 
 /** First Ctrl-C: stop reading tokens, drain and confirm what was sent, print the summary. Second: quit. */

@@ -1,13 +1,16 @@
 // apns-send --help
-import { addressHelpRows, CREDENTIAL_HELP_ROWS, formatHelp } from '@apnskit/tls';
+import { addressHelpRows, CREDENTIAL_HELP_ROWS, formatHelp } from '@apnskit/tls/cli';
 
 export const HELP = formatHelp({
-  summary: "apns-send: send push notifications through Apple's binary gateway (or a mock of it), and report what was delivered.",
+  summary: "apns-send: send push notifications through Apple's HTTP/2 provider API (--http2) or the binary gateway (or a mock of either), and report what was delivered.",
   usage: [
     'apns-send (--gateway HOST:PORT | --sandbox | --production) (--pfx FILE | --cert FILE --key FILE)',
     '          [--ca FILE] [--insecure] (--token HEX ... | --tokens-file FILE)',
     '          (--alert TEXT [--badge N] [--sound NAME] | --payload JSON) [--priority 10|5]',
     '          [--expiry SECONDS] [--format frame|enhanced|simple] [--connections N] [--json]',
+    'apns-send --http2 (--gateway HOST:PORT | --sandbox | --production)',
+    '          (--auth-key FILE --key-id ID --team-id ID --topic BUNDLE_ID | --pfx FILE | --cert FILE --key FILE)',
+    '          [--push-type TYPE] [--collapse-id ID] ... the recipient, message and output flags above',
     '          [--checkpoint-every N] [--max-retries N] [--silent-close resend|unconfirmed]',
   ],
   sections: [
@@ -16,6 +19,19 @@ export const HELP = formatHelp({
       rows: addressHelpRows('gateway', 'gateway.sandbox.push.apple.com:2195', 'gateway.push.apple.com:2195'),
     },
     { title: 'Credentials', rows: CREDENTIAL_HELP_ROWS },
+    {
+      title: 'HTTP/2 provider API',
+      rows: [
+        ['--http2', "use Apple's HTTP/2 provider API: --sandbox is api.sandbox.push.apple.com:443, --production api.push.apple.com:443"],
+        ['--auth-key FILE', 'token auth: the AuthKey_<KEYID>.p8 file from the developer portal (with --key-id and --team-id)'],
+        ['--key-id ID', 'the 10-character key id of that key'],
+        ['--team-id ID', 'your 10-character team id'],
+        ['--topic BUNDLE_ID', "your app's bundle id (needed with token auth; a certificate's own by default)"],
+        ['--push-type TYPE', 'alert, background, voip, ... (default: inferred from the payload); the topic gets its suffix'],
+        ['--collapse-id ID', 'notifications with the same id replace each other on the device (at most 64 bytes)'],
+        ['', 'with --json: {"token","status","reason"} per failure (410 adds "timestamp"), {"token","unconfirmed":true,"reason"}'],
+      ],
+    },
     {
       title: 'Recipients',
       rows: [
@@ -72,6 +88,10 @@ export const HELP = formatHelp({
     '# a million tokens from a file, 4 connections, failures as JSON lines for a script',
     'apns-send --production --cert cert.pem --key key.pem --tokens-file tokens.txt \\',
     '  --payload \'{"aps":{"alert":"Sale ends tonight","sound":"default"}}\' --connections 4 --json',
+    '',
+    '# HTTP/2 with a provider token key, to the sandbox',
+    'apns-send --http2 --sandbox --auth-key AuthKey_ABC123DEFG.p8 --key-id ABC123DEFG --team-id DEF123GHIJ \\',
+    '  --topic com.example.app --token 740f4707bebcf74f9b7c25d48e3358945f6aa01da5ddb387462c7eaf61bb78ad --alert "Hello"',
     '',
     '# against a local mock server (npx apns-mock prints its ports and certificate paths)',
     'apns-send --gateway 127.0.0.1:2195 --ca certs/ca.pem --cert certs/client-cert.pem --key certs/client-key.pem \\',

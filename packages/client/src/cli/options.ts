@@ -2,9 +2,12 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { isValidToken, parseToken, type NotificationFormat } from '@apnskit/codec';
-import { integerFlag, parseCommonFlags, shownValue, UsageError, type Address, type ApnsTlsOptions } from '@apnskit/tls';
+import type { Address, ApnsTlsOptions } from '@apnskit/tls';
+import { integerFlag, parseCommonFlags, shownValue, UsageError } from '@apnskit/tls/cli';
 import { GATEWAY_PORT, gatewayAddress } from '../address.js';
 import { buildPayload } from './payload.js';
+import { PayloadLimits } from '@apnskit/codec/http2';
+import { HTTP2_FLAGS, HTTP2_SERVICE, http2FlagsFrom, wantsHttp2, type Http2Flags } from './h2-options.js';
 
 const SEND_FLAGS = {
   token: { type: 'string', multiple: true },
@@ -17,6 +20,7 @@ const SEND_FLAGS = {
   expiry: { type: 'string' },
   format: { type: 'string' },
   connections: { type: 'string' },
+  ...HTTP2_FLAGS,
   'checkpoint-every': { type: 'string' },
   'max-retries': { type: 'string' },
   'silent-close': { type: 'string' },
@@ -54,6 +58,8 @@ export interface SendCommand {
   readonly expiry: number;
   readonly format: NotificationFormat;
   readonly connections: number;
+  /** With --http2: Apple's HTTP/2 provider API instead of the binary gateway. */
+  readonly http2?: Http2Flags;
   readonly reliability: ReliabilityFlags;
 }
 
@@ -65,10 +71,12 @@ export async function parseSendCommand(
   env: Readonly<Record<string, string | undefined>>,
   now: () => number = Date.now,
 ): Promise<ParsedSendCommand> {
+  const http2 = wantsHttp2(argv);
   const parsed = parseCommonFlags(argv, {
-    service: { sandbox: gatewayAddress('sandbox'), production: gatewayAddress('production'), defaultPort: GATEWAY_PORT, addressFlag: 'gateway' },
+    service: http2 ? HTTP2_SERVICE : { sandbox: gatewayAddress('sandbox'), production: gatewayAddress('production'), defaultPort: GATEWAY_PORT, addressFlag: 'gateway' },
     flags: SEND_FLAGS,
     env,
+    certificateOptional: http2,
   });
   if (parsed.help) return { help: true };
   const values = parsed.values as Record<string, string | string[] | boolean | undefined>;
@@ -77,7 +85,7 @@ export async function parseSendCommand(
     badge: values.badge as string | undefined,
     sound: values.sound as string | undefined,
     payload: values.payload as string | undefined,
-  });
+  }, http2 ? PayloadLimits.Voip : undefined);
   const expirySeconds = integerFlag(values.expiry as string | undefined, 'expiry', { min: 0, max: MAX_EXPIRY_SECONDS }) ?? 0;
   return {
     help: false,
@@ -88,6 +96,7 @@ export async function parseSendCommand(
     expiry: expirySeconds === 0 ? 0 : Math.floor(now() / 1000) + expirySeconds,
     format: formatFrom(values.format as string | undefined),
     connections: integerFlag(values.connections as string | undefined, 'connections', { min: 1, max: MAX_CONNECTIONS }) ?? 1,
+    http2: http2FlagsFrom(parsed.values, parsed.common.tls),
     reliability: reliabilityFrom(values),
   };
 }

@@ -1,5 +1,5 @@
 // What apns-send prints: JSON lines (--json), or a progress bar on a terminal and a readable summary.
-import { shownValue } from '@apnskit/tls';
+import { shownValue } from '@apnskit/tls/cli';
 
 /** One notification that did not get through. `status` is null for lines that were never sent. */
 export interface FailureRecord {
@@ -9,6 +9,8 @@ export interface FailureRecord {
   /** Line of the tokens file, for tokens that could not be parsed. */
   readonly line?: number;
   readonly reason?: string;
+  /** HTTP/2 410 answers: when APNs last saw the token invalid (ISO 8601). */
+  readonly timestamp?: string;
 }
 
 /** One notification whose fate is unknown (a line of its own with --json, so a script can retry it). */

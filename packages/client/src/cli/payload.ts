@@ -1,7 +1,7 @@
 // The one payload apns-send sends to every token: from --alert/--badge/--sound or --payload JSON.
 import { isApnsCodecError } from '@apnskit/codec';
 import { toWireNotification } from '@apnskit/codec/wire';
-import { UsageError } from '@apnskit/tls';
+import { UsageError } from '@apnskit/tls/cli';
 
 export interface PayloadFlags {
   readonly alert?: string;
@@ -14,11 +14,11 @@ export interface PayloadFlags {
 const PROBE_TOKEN = Buffer.alloc(32, 0xab);
 
 /** Builds and checks the payload bytes; throws UsageError saying which flag to fix. */
-export function buildPayload(flags: PayloadFlags): Buffer {
+export function buildPayload(flags: PayloadFlags, payloadLimit?: number): Buffer {
   const text = flags.payload !== undefined ? jsonPayload(flags) : alertPayload(flags);
   const bytes = Buffer.from(text, 'utf8');
   try {
-    toWireNotification({ token: PROBE_TOKEN, payload: bytes });
+    toWireNotification({ token: PROBE_TOKEN, payload: bytes }, payloadLimit !== undefined ? { payloadLimit } : {});
   } catch (error) {
     if (isApnsCodecError(error)) throw new UsageError(`${error.message} (the payload given with ${flags.payload !== undefined ? '--payload' : '--alert'})`);
     throw error;

@@ -1,6 +1,6 @@
 // Sends the command's notifications through the managed sender and reports every outcome.
 import { describeConnectionFailure, formatAddress, type ResolvedCredentials } from '@apnskit/tls';
-import { createSender } from '../sender.js';
+import { createSender } from '../create-sender.js';
 import type { SenderOptions, SenderReport, UnconfirmedNotification } from '../sender-types.js';
 import { ApnsClientError } from '../errors.js';
 import { credentialFailure } from './credential-failure.js';

@@ -1,16 +1,16 @@
 import type { Writable } from 'node:stream';
+import { formatAddress } from '@apnskit/tls';
 import {
   addressHelpRows,
   CREDENTIAL_HELP_ROWS,
   exitCodeFor,
-  formatAddress,
   formatCliError,
   formatHelp,
   integerFlag,
   parseCommonFlags,
   secretsOf,
   USAGE_EXIT_CODE,
-} from '@apnskit/tls';
+} from '@apnskit/tls/cli';
 import { isApnsFeedbackError } from '../errors.js';
 import { FEEDBACK_PORT, feedbackAddress } from '../addresses.js';
 import { feedback, DEFAULT_IDLE_TIMEOUT_MS, type FeedbackEntry } from '../reader.js';

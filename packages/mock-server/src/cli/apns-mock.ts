@@ -15,8 +15,13 @@ export function readyLine(mock: MockServer): object {
     host: mock.host,
     gatewayPort: mock.gateway.port,
     feedbackPort: mock.feedback.port,
+    http2Port: mock.http2.port,
     controlPort: mock.control?.port ?? null,
     topic: mock.certs.topic,
+    // The provider-token signing key made at start (a test key: its path, never its content).
+    authKey: mock.http2.defaultKey.path,
+    keyId: mock.http2.defaultKey.keyId,
+    teamId: mock.http2.defaultKey.teamId,
     certsDir: paths.dir,
     ca: paths.ca,
     clientCert: paths.clientCert,

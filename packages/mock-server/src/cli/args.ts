@@ -12,7 +12,7 @@ export function defaultCertsDir(env: Readonly<Record<string, string | undefined>
   return join(cache, 'apnskit', 'mock-certs');
 }
 
-export const HELP = `apns-mock: a scriptable mock of Apple's binary push gateway and feedback service (mutual TLS)
+export const HELP = `apns-mock: a scriptable mock of Apple's HTTP/2 provider API, binary push gateway and feedback service
 
 Usage: apns-mock [options]
 
@@ -20,12 +20,14 @@ Options:
   --host ADDRESS           loopback address to listen on (default 127.0.0.1; ::1 for IPv6)
   --gateway-port N         gateway port (default 2195; 0 picks a free port)
   --feedback-port N        feedback service port (default 2196; 0 picks a free port)
+  --http2-port N           HTTP/2 provider API port (default 2197; 0 picks a free port)
+  --http2-max-streams N    stream limit of an authenticated HTTP/2 connection (default 1000)
   --control-port N         start the HTTP control API on this port (0 picks a free port)
   --certs-dir DIR          where the CA, server and client certificates are written and
                            reused while valid; created mode 0700, and refused when another user
                            owns it or can enter it (default $XDG_CACHE_HOME/apnskit/mock-certs,
                            else ~/.cache/apnskit/mock-certs)
-  --topic BUNDLE_ID        topic of the client certificates, their subject UID
+  --topic BUNDLE_ID        topic of the client certificates (their subject UID) and of HTTP/2 pushes
                            (default com.example.app)
   --script FILE            JSON script: {"faults":[...],"feedback":[...],"feedbackOptions":{...}}
   --seed N                 seed of the reject-random generator (default 1)
@@ -50,7 +52,7 @@ connection, disconnection and rejection. SIGINT or SIGTERM closes it cleanly.
 
 Examples:
   apns-mock
-  apns-mock --gateway-port 0 --feedback-port 0 --control-port 0 --certs-dir ./certs
+  apns-mock --gateway-port 0 --feedback-port 0 --http2-port 0 --control-port 0 --certs-dir ./certs
   apns-mock --script faults.json --seed 42
   curl -X POST localhost:8080/faults -d '{"type":"reject-token","token":"<64 hex>","status":8,"feedback":true}'
 `;
@@ -92,6 +94,8 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         'gateway-port': { type: 'string' },
         'feedback-port': { type: 'string' },
         'control-port': { type: 'string' },
+        'http2-port': { type: 'string' },
+        'http2-max-streams': { type: 'string' },
         'certs-dir': { type: 'string' },
         topic: { type: 'string' },
         script: { type: 'string' },
@@ -124,6 +128,8 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       gatewayPort: port('gateway-port', values['gateway-port'], 2195),
       feedbackPort: port('feedback-port', values['feedback-port'], 2196),
       controlPort: port('control-port', values['control-port'], undefined),
+      http2Port: port('http2-port', values['http2-port'], 2197),
+      http2MaxConcurrentStreams: integer('http2-max-streams', values['http2-max-streams']),
       certsDir: values['certs-dir'] ?? defaultCertsDir(env),
       topic: values.topic,
       script: values.script,

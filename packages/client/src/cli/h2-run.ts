@@ -1,0 +1,123 @@
+// apns-send --http2: the same run as the binary gateway's, through the HTTP/2 sender.
+import { formatAddress } from '@apnskit/tls';
+import { createSender } from '../create-sender.js';
+import type { Http2SenderOptions, Http2UnconfirmedNotification } from '../h2/types.js';
+import type { SendCommand } from './options.js';
+import { MALFORMED_TOKEN, textOutput, type SendOutput, type Writable } from './output.js';
+import type { RunControl, RunIo } from './run.js';
+import { commandLineTokens, TokensFile, type TokenLines } from './tokens.js';
+
+/**
+ * JSON lines of an HTTP/2 run: a failure as `{"token","status","reason"}` (plus `timestamp` in ISO
+ * for a 410), an unconfirmed notification as `{"token","unconfirmed":true,"reason"}`, then the totals.
+ */
+interface Http2Output extends SendOutput {
+  unconfirmed(record: { token: string; reason: string }): void;
+}
+
+function jsonHttp2Output(stdout: Writable): Http2Output {
+  return {
+    failure: (record) => stdout.write(JSON.stringify(record.line !== undefined ? record : { token: record.token, status: record.status, reason: record.name, ...(record.timestamp ? { timestamp: record.timestamp } : {}) }) + '\n'),
+    unconfirmed: (record) => stdout.write(JSON.stringify({ token: record.token, unconfirmed: true, reason: record.reason }) + '\n'),
+    progress: () => undefined,
+    clearProgress: () => undefined,
+    finish: (totals) => stdout.write(JSON.stringify(totals) + '\n'),
+  };
+}
+
+function textHttp2Output(stdout: Writable, stderr: Writable, destination: string): Http2Output {
+  return { ...textOutput(stdout, stderr, destination), unconfirmed: () => undefined };
+}
+
+/** Sends every token's notification over HTTP/2; resolves with the exit code (0 all delivered, 1 otherwise). */
+export async function runSendHttp2(
+  command: SendCommand,
+  io: RunIo,
+  onControl: (control: RunControl) => void = () => undefined,
+  /** Sender tuning (tests shorten timers). */
+  senderOptions: Partial<Http2SenderOptions> = {},
+): Promise<number> {
+  const flags = command.http2!;
+  const destination = formatAddress(command.address);
+  const output = command.json ? jsonHttp2Output(io.stdout) : textHttp2Output(io.stdout, io.stderr, destination);
+  // Credentials and options are checked here, before any connection (a bad key file throws).
+  const sender = createSender({
+    protocol: 'h2',
+    address: command.address,
+    ...(flags.token ? { token: flags.token } : {}),
+    tls: command.tls,
+    ...(flags.topic !== undefined ? { topic: flags.topic } : {}),
+    ...(flags.pushType !== undefined ? { pushType: flags.pushType } : {}),
+    connections: command.connections,
+    ...senderOptions,
+  });
+  const tokens = command.tokens;
+  const file = tokens.kind === 'file' ? new TokensFile(tokens.path, tokens.size) : undefined;
+  const blocks: AsyncIterable<TokenLines> | Iterable<TokenLines> = file ? file.blocks() : [commandLineTokens(tokens.kind === 'list' ? tokens.tokens : [])];
+  let stopped = false;
+  onControl({
+    stop() {
+      stopped = true;
+      file?.stop();
+    },
+  });
+  const startedAt = performance.now();
+  sender.on('failed', ({ notification, status, reason, timestamp }) => {
+    output.failure({ token: notification.token, status, name: reason, ...(timestamp ? { timestamp: timestamp.toISOString() } : {}) });
+  });
+  sender.on('unconfirmed', ({ notification, reason }) => output.unconfirmed({ token: notification.token, reason }));
+  const reported = new Set<unknown>();
+  sender.on('error', (error) => {
+    reported.add(error);
+    output.clearProgress();
+    io.stderr.write(`apns-send: ${error.message}\n`);
+  });
+
+  let malformed = 0;
+  let sendError: unknown;
+  try {
+    reading: for await (const lines of blocks) {
+      for (let kind = lines.next(); kind !== 'end'; kind = lines.next()) {
+        if (stopped) break reading;
+        if (kind === 'malformed') {
+          malformed += 1;
+          const { text, reason } = lines.malformed!;
+          output.failure({ token: text, status: null, name: MALFORMED_TOKEN, line: lines.line, reason });
+          continue;
+        }
+        // lines.token is reused for the next line: the sender copies it (as hex) at once.
+        await sender.send({
+          token: lines.token,
+          payload: command.payload,
+          ...(command.expiry !== 0 ? { expiration: command.expiry } : {}),
+          ...(command.priority !== 10 ? { priority: command.priority } : {}),
+          ...(flags.collapseId !== undefined ? { collapseId: flags.collapseId } : {}),
+        });
+      }
+    }
+  } catch (error) {
+    sendError = error;
+    file?.stop();
+  }
+  const report = await sender.close();
+  if (sendError !== undefined) {
+    const why = reported.has(sendError) ? 'see above' : sendError instanceof Error ? sendError.message : String(sendError);
+    io.stderr.write(`apns-send: stopped early (${why}); the tokens not read yet were not sent\n`);
+  }
+  const totals = {
+    sent: report.sent,
+    delivered: report.delivered,
+    failed: report.failed.length + malformed,
+    unconfirmed: report.unconfirmedCount,
+    resent: report.resent,
+    elapsedMs: Math.round(performance.now() - startedAt),
+  };
+  output.finish(totals, reasonsOf(report.unconfirmed));
+  return sendError === undefined && totals.failed === 0 && totals.unconfirmed === 0 ? 0 : 1;
+}
+
+function reasonsOf(unconfirmed: readonly Http2UnconfirmedNotification[]): Map<string, number> {
+  const reasons = new Map<string, number>();
+  for (const { reason } of unconfirmed) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  return reasons;
+}

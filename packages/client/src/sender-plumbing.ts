@@ -1,0 +1,35 @@
+/** Pieces both managed senders (binary and HTTP/2) share: queue-room waiters, close()'s promise, reconnect delays. */
+
+/** Callers of send()/ready() waiting for room in the queue. */
+export class RoomWaiters {
+  private waiters: (() => void)[] = [];
+
+  wait(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Wakes every waiter: always when `all`, otherwise once the queue has drained to half the mark. */
+  release(all: boolean, queued: number, highWaterMark: number): void {
+    if (this.waiters.length === 0 || (!all && queued >= highWaterMark / 2)) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
+
+/** A promise with its resolver, for close(). */
+export interface Deferred<T> {
+  readonly promise: Promise<T>;
+  readonly resolve: (value: T) => void;
+}
+
+export function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
+/** Delay before the next connection attempt after `failures` failed ones in a row: initial doubling up to max. */
+export function reconnectDelay(failures: number, initialMs: number, maxMs: number): number {
+  return failures === 0 ? 0 : Math.min(maxMs, initialMs * 2 ** (failures - 1));
+}
