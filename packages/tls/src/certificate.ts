@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import forge from 'node-forge';
+import { childrenOf, contextTag, DER_TAG, decodeOid, malformedDer, readElement, type DerElement } from './der.js';
 
 /** APNs environments; a push certificate names the ones it is good for by extension OIDs. */
 export type ApnsEnvironment = 'sandbox' | 'production';
@@ -53,19 +53,23 @@ const EXTENSIONS_TAG = 3;
 /**
  * OIDs of a certificate's extensions, read from the DER structure:
  * Certificate = SEQ { tbs, sigAlg, sig }; tbs holds `[3] EXPLICIT SEQ OF Extension`,
- * each Extension = SEQ { OID, critical?, OCTET STRING }.
+ * each Extension = SEQ { OID, critical?, OCTET STRING }. Malformed DER is an ApnsTlsError.
  */
-export function extensionOids(der: Buffer): string[] {
-  const certificate = forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary')));
-  const tbs = childrenOf(certificate)[0];
-  const wrapper = childrenOf(tbs).find(
-    (node) => node.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && (node.type as number) === EXTENSIONS_TAG,
-  );
+export function extensionOids(der: Uint8Array): string[] {
+  const [tbs] = sequenceChildren(der, readElement(der, 0));
+  if (!tbs) return [];
+  const wrapper = sequenceChildren(der, tbs).find((field) => field.tag === contextTag(EXTENSIONS_TAG));
   if (!wrapper) return [];
-  const extensions = childrenOf(childrenOf(wrapper)[0]);
-  return extensions.map((extension) => forge.asn1.derToOid(childrenOf(extension)[0].value as string));
+  const [extensions] = childrenOf(der, wrapper);
+  if (!extensions) return [];
+  return sequenceChildren(der, extensions).map((extension) => {
+    const [oid] = sequenceChildren(der, extension);
+    if (!oid) throw malformedDer(`extension at byte ${extension.start} has no OID`);
+    return decodeOid(der, oid);
+  });
 }
 
-function childrenOf(node: forge.asn1.Asn1 | undefined): forge.asn1.Asn1[] {
-  return node && Array.isArray(node.value) ? node.value : [];
+/** Children of an element that must be a SEQUENCE; anything else holds none of what is sought. */
+function sequenceChildren(der: Uint8Array, element: DerElement): DerElement[] {
+  return element.tag === DER_TAG.sequence ? childrenOf(der, element) : [];
 }

@@ -1,5 +1,6 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
-import forge from 'node-forge';
+import { createRequire } from 'node:module';
+import type Forge from 'node-forge';
 import { ApnsTlsError, redact } from './errors.js';
 
 /** What a .p12/.pfx holds, as PEM in memory: the private key, its certificate, the rest of the chain. */
@@ -12,6 +13,12 @@ export interface DecodedPfx {
 }
 
 const LOCAL_KEY_ID = 'localKeyId';
+const require = createRequire(import.meta.url);
+
+/** node-forge takes about 100 ms to load and only a .p12 needs it: it loads on the first one. */
+function loadForge(): typeof Forge {
+  return require('node-forge') as typeof Forge;
+}
 
 /**
  * Decodes a PKCS#12 file with node-forge. Node's own loader (OpenSSL 3) refuses the legacy
@@ -19,7 +26,8 @@ const LOCAL_KEY_ID = 'localKeyId';
  * those and the modern AES/PBKDF2 ones, so one path serves all.
  */
 export function decodePfx(bytes: Buffer, passphrase: string | undefined, origin: string): DecodedPfx {
-  let p12: forge.pkcs12.Pkcs12Pfx;
+  const forge = loadForge();
+  let p12: Forge.pkcs12.Pkcs12Pfx;
   try {
     const der = forge.asn1.fromDer(forge.util.createBuffer(bytes.toString('binary')));
     p12 = forge.pkcs12.pkcs12FromAsn1(der, false, passphrase ?? '');
@@ -41,8 +49,8 @@ export function decodePfx(bytes: Buffer, passphrase: string | undefined, origin:
   const keyId = localKeyId(keyBag);
   const leafBag = certBags.find((bag) => keyId !== undefined && localKeyId(bag) === keyId) ?? certBags[0];
   const ordered = [leafBag, ...certBags.filter((bag) => bag !== leafBag)];
-  const certificates = ordered.map((bag) => new X509Certificate(certificateDer(bag)));
-  const key = privateKey(keyBag);
+  const certificates = ordered.map((bag) => new X509Certificate(certificateDer(forge, bag)));
+  const key = privateKey(forge, keyBag);
   return {
     key,
     keyPem: key.export({ format: 'pem', type: 'pkcs8' }).toString(),
@@ -51,21 +59,21 @@ export function decodePfx(bytes: Buffer, passphrase: string | undefined, origin:
   };
 }
 
-function localKeyId(bag: forge.pkcs12.Bag): string | undefined {
+function localKeyId(bag: Forge.pkcs12.Bag): string | undefined {
   const ids = bag.attributes[LOCAL_KEY_ID] as string[] | undefined;
   return ids?.[0];
 }
 
-function certificateDer(bag: forge.pkcs12.Bag): Buffer {
+function certificateDer(forge: typeof Forge, bag: Forge.pkcs12.Bag): Buffer {
   // forge only models RSA certificates; others come back as raw ASN.1.
-  const asn1 = bag.cert ? forge.pki.certificateToAsn1(bag.cert) : (bag.asn1 as forge.asn1.Asn1);
+  const asn1 = bag.cert ? forge.pki.certificateToAsn1(bag.cert) : (bag.asn1 as Forge.asn1.Asn1);
   return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
 }
 
-function privateKey(bag: forge.pkcs12.Bag): KeyObject {
+function privateKey(forge: typeof Forge, bag: Forge.pkcs12.Bag): KeyObject {
   const info = bag.key
     ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key))
-    : (bag.asn1 as forge.asn1.Asn1);
+    : (bag.asn1 as Forge.asn1.Asn1);
   const der = Buffer.from(forge.asn1.toDer(info).getBytes(), 'binary');
   return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
 }

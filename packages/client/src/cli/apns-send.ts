@@ -4,7 +4,6 @@ import { resolveCredentials } from '@apnskit/tls';
 import { exitCodeFor, formatCliError, secretsOf, USAGE_EXIT_CODE } from '@apnskit/tls/cli';
 import { isApnsClientError } from '../errors.js';
 import { HELP } from './help.js';
-import { runSendHttp2 } from './h2-run.js';
 import { parseSendCommand } from './options.js';
 import { runSend, type RunControl } from './run.js';
 
@@ -24,7 +23,11 @@ async function main(argv: readonly string[]): Promise<number> {
       interruptible(control);
       stopWhenStdoutCloses(control);
     };
-    if (command.http2) return await runSendHttp2(command, io, controls);
+    if (command.http2) {
+      // Loaded only here: the HTTP/2 path and jose take about 100 ms to load, which a binary run would pay.
+      const { runSendHttp2 } = await import('./h2-run.js');
+      return await runSendHttp2(command, io, controls);
+    }
     const credentials = resolveCredentials(command.tls);
     return await runSend(command, credentials, io, controls);
   } catch (error) {

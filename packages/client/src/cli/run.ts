@@ -1,6 +1,6 @@
 // Sends the command's notifications through the managed sender and reports every outcome.
 import { describeConnectionFailure, formatAddress, type ResolvedCredentials } from '@apnskit/tls';
-import { createSender } from '../create-sender.js';
+import { Sender } from '../sender.js';
 import type { SenderOptions, SenderReport, UnconfirmedNotification } from '../sender-types.js';
 import { ApnsClientError } from '../errors.js';
 import { credentialFailure } from './credential-failure.js';
@@ -48,7 +48,8 @@ export async function runSend(
   });
 
   let failedSoFar = 0;
-  const sender = createSender({
+  // The binary sender itself, not createSender(): that would load the HTTP/2 sender and jose too.
+  const sender = new Sender({
     ...senderOptions,
     address: command.address,
     tls: credentials,
