@@ -88,7 +88,7 @@ test('invalid faults throw APNS_ERR_INVALID_FAULT naming the field', () => {
   const cases: Array<[unknown, RegExp]> = [
     [{ type: 'reject-nth' }, /"n" is required/],
     [{ type: 'nope' }, /unknown fault type/],
-    [{ type: 'reject-token', token: 'abc' }, /64 hex digits/],
+    [{ type: 'reject-token', token: 'abc' }, /64 for a binary-gateway token/],
     [{ type: 'reject-nth', n: 1, status: 10 }, /shutdown-after/],
     [{ type: 'reject-random', p: 2 }, /probability/],
     [{ type: 'delay-error', ms: -1 }, /"ms" must be an integer/],
