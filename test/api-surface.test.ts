@@ -10,8 +10,8 @@ const EXPECTED: Readonly<Record<string, readonly string[]>> = {
     'encodeFeedbackTuple', 'encodeNotification', 'encodeNotificationInto', 'encodedLength', 'formatToken', 'isApnsCodecError',
     'isValidToken', 'parseToken', 'statusInfo', 'statusName',
   ],
-  '@apnskit/tls': ['ApnsTlsError', 'PUSH_OIDS', 'describeConnectionFailure', 'extensionOids', 'formatAddress', 'isApnsTlsError', 'parseAddress', 'resolveCredentials', 'summarizeCertificate'],
-  '@apnskit/client': ['ApnsClientError', 'DEFAULT_WINDOW', 'GATEWAY_PORT', 'Sender', 'createConnection', 'createSender', 'gatewayAddress', 'isApnsClientError', 'send'],
+  '@apnskit/tls': ['ApnsTlsError', 'PUSH_OIDS', 'describeConnectionFailure', 'extensionOids', 'formatAddress', 'isApnsTlsError', 'parseAddress', 'resolveCredentials', 'resolveServerTrust', 'summarizeCertificate'],
+  '@apnskit/client': ['ApnsClientError', 'DEFAULT_WINDOW', 'GATEWAY_PORT', 'HTTP2_PORT', 'Http2Sender', 'Sender', 'createConnection', 'createSender', 'gatewayAddress', 'isApnsClientError', 'providerApiAddress', 'send'],
   '@apnskit/feedback': ['ApnsFeedbackError', 'FEEDBACK_PORT', 'feedback', 'feedbackAddress', 'isApnsFeedbackError', 'pollFeedback', 'readFeedback'],
   '@apnskit/mock-server': ['DEFAULT_P12_PASSPHRASE', 'MockServer', 'MockServerError', 'createMockServer', 'isMockServerError', 'loadCertificates', 'seededRandom'],
 };

@@ -20,7 +20,7 @@ export type { TlsInput } from './socket.js';
 export { Sender } from './sender.js';
 export { createSender } from './create-sender.js';
 export { Http2Sender } from './h2/sender.js';
-export { HTTP2_PORT, sandboxHttp2Address, productionHttp2Address } from './h2/endpoints.js';
+export { HTTP2_PORT, providerApiAddress } from './h2/endpoints.js';
 export type {
   Http2DisconnectCause,
   Http2FailedNotification,

@@ -1,7 +1,7 @@
 // apns-send --http2: the provider API's own flags (token auth, topic, push type, collapse id).
 import type { Address, ApnsTlsOptions } from '@apnskit/tls';
 import { UsageError, type FlagValue } from '@apnskit/tls/cli';
-import { HTTP2_PORT, productionHttp2Address, sandboxHttp2Address } from '../h2/endpoints.js';
+import { HTTP2_PORT, providerApiAddress } from '../h2/endpoints.js';
 
 export const HTTP2_FLAGS = {
   http2: { type: 'boolean' },
@@ -23,7 +23,7 @@ export interface Http2Flags {
 }
 
 /** The servers --sandbox and --production name for the provider API. */
-export const HTTP2_SERVICE = { sandbox: sandboxHttp2Address(), production: productionHttp2Address(), defaultPort: HTTP2_PORT, addressFlag: 'gateway' } as const satisfies {
+export const HTTP2_SERVICE = { sandbox: providerApiAddress('sandbox'), production: providerApiAddress('production'), defaultPort: HTTP2_PORT, addressFlag: 'gateway' } as const satisfies {
   sandbox: Address;
   production: Address;
   defaultPort: number;
