@@ -42,6 +42,8 @@ function rawConnection(port: number, host: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connectTcp({ port, host }, () => resolve(socket));
     socket.on('error', reject);
+    // Read (and drop) whatever comes: a paused socket never sees the server's FIN, so never closes.
+    socket.resume();
   });
 }
 
