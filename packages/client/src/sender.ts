@@ -4,6 +4,7 @@ import { Connection, type ConnectionHooks } from './connection.js';
 import { ApnsClientError } from './errors.js';
 import { CHUNK_BYTES, ChunkPool, FrameQueue, type FrameChunk } from './frame-queue.js';
 import { Ledger } from './sender-ledger.js';
+import { reconnectDelay } from './sender-plumbing.js';
 import type { SenderEvents, SenderOptions, SenderReport } from './sender-types.js';
 import { resolveSenderSettings, type SenderSettings } from './sender-settings.js';
 import type { Settlement } from './settlement.js';
@@ -194,7 +195,7 @@ export class Sender extends EventEmitter<SenderEvents> {
 
   private ensureConnections(): void {
     if (this.gaveUp || this.backoffTimer !== undefined || this.queue.count + this.doubt.count === 0) return;
-    const delay = this.failures === 0 ? 0 : Math.min(this.settings.backoffMaxMs, this.settings.backoffInitialMs * 2 ** (this.failures - 1));
+    const delay = reconnectDelay(this.failures, this.settings.backoffInitialMs, this.settings.backoffMaxMs);
     if (delay > 0) {
       this.backoffTimer = setTimeout(() => {
         this.backoffTimer = undefined;
