@@ -85,6 +85,30 @@ test('read-feedback lists the queued tokens', async () => {
   }
 });
 
+test('send-http2 sends with a provider token and drops the unregistered token', async () => {
+  const mock = await createMockServer();
+  try {
+    const gone = 'e'.repeat(64);
+    mock.faults.add({ type: 'reject-token', token: gone, reason: 'Unregistered' });
+    const key = mock.http2.defaultKey;
+    const output = await runExample('examples/send-http2.ts', {
+      APNS_HOST: `${mock.host}:${mock.http2.port}`,
+      APNS_AUTH_KEY: key.path as string,
+      APNS_KEY_ID: key.keyId,
+      APNS_TEAM_ID: key.teamId,
+      APNS_TOPIC: mock.certs.topic,
+      APNS_CA: mock.certs.paths.ca,
+      TOKENS: ['a'.repeat(64), gone, 'c'.repeat(64)].join(','),
+    });
+    assert.match(output, new RegExp(`^drop token ${gone} \\(unregistered since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\)$`, 'm'));
+    assert.match(output, new RegExp(`^failed ${gone}: Unregistered$`, 'm'));
+    assert.match(output, /^2 delivered, 1 failed, 0 unconfirmed$/m);
+    assert.equal(mock.notifications.map(({ token }) => token[0]).sort(), ['a', 'c']);
+  } finally {
+    await mock.close();
+  }
+});
+
 test('mock-from-shell scripts a fault over HTTP and reads back what was accepted', async () => {
   const output = await runExample('examples/mock-from-shell.sh');
   assert.match(output, /"status":8,"name":"invalid-token"/);

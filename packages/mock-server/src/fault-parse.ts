@@ -1,5 +1,5 @@
-import { Status, formatToken, isValidToken, parseToken } from '@apnskit/codec';
-import { isKnownReason } from '@apnskit/codec/http2';
+import { Status, TOKEN_LENGTH, formatToken, isValidToken, parseToken } from '@apnskit/codec';
+import { isDeviceTokenHex, isKnownReason } from '@apnskit/codec/http2';
 import { MockServerError } from './errors.js';
 import { FAULT_TYPES, type Fault, type FaultType } from './fault-types.js';
 
@@ -28,6 +28,12 @@ const FIELDS: Readonly<Record<FaultType, readonly string[]>> = {
   'ignore-ping': ['repeat'],
 };
 
+/**
+ * Longest device token a fault may name. HTTP/2 tokens have no fixed length (Apple: do not assume
+ * one); this bound only keeps 10,000 scripted faults small.
+ */
+const MAX_FAULT_TOKEN_BYTES = 1024;
+
 /** Longest delay a fault may ask for: a stuck test is worse than a refused fault. */
 const MAX_DELAY_MS = 600_000;
 
@@ -45,6 +51,25 @@ function integerField(record: Record<string, unknown>, name: string, min: number
 
 function required(record: Record<string, unknown>, name: string, type: string): void {
   if (record[name] === undefined) throw invalid(`${type}: "${name}" is required`);
+}
+
+/**
+ * The token of a reject-token fault as lower-case hex. A binary-gateway token (32 bytes) may be
+ * written in any form the codec reads; an HTTP/2 token is hex digits in pairs of any length. The
+ * feedback service lists 32-byte tokens only, so `feedback` needs one.
+ */
+function faultToken(record: Record<string, unknown>): string {
+  const { token } = record;
+  if (typeof token === 'string' && isValidToken(token)) return formatToken(parseToken(token));
+  if (typeof token !== 'string' || !isDeviceTokenHex(token) || token.length > MAX_FAULT_TOKEN_BYTES * 2) {
+    throw invalid(
+      `reject-token: "token" must be hex digits in pairs: 64 for a binary-gateway token (32 bytes), any length up to ${MAX_FAULT_TOKEN_BYTES} bytes for HTTP/2, got ${JSON.stringify(token)}`,
+    );
+  }
+  if (record.feedback === true) {
+    throw invalid(`reject-token: "feedback" lists the token on the feedback service, whose tokens are ${TOKEN_LENGTH} bytes; this token has ${token.length / 2}`);
+  }
+  return token.toLowerCase();
 }
 
 /**
@@ -85,10 +110,7 @@ export function parseFault(input: unknown): Fault {
   switch (type) {
     case 'reject-token': {
       required(record, 'token', type);
-      if (typeof record.token !== 'string' || !isValidToken(record.token)) {
-        throw invalid(`reject-token: "token" must be 64 hex digits, got ${JSON.stringify(record.token)}`);
-      }
-      return Object.freeze({ ...record, token: formatToken(parseToken(record.token)) }) as Fault;
+      return Object.freeze({ ...record, token: faultToken(record) }) as Fault;
     }
     case 'reject-random': {
       required(record, 'p', type);

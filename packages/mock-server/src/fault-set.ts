@@ -1,4 +1,4 @@
-import { Status, parseToken, type ScannedNotification } from '@apnskit/codec';
+import { Status, TOKEN_LENGTH, type ScannedNotification } from '@apnskit/codec';
 import { reasonForBinaryStatus } from '@apnskit/codec/http2';
 import { MockServerError } from './errors.js';
 import { parseFault } from './fault-parse.js';
@@ -30,8 +30,11 @@ export interface ResponseStyle {
 }
 
 const DEFAULT_SPLIT_GAP_MS = 20;
-/** Device token length of the binary protocol: token faults name tokens of this length. */
-const TOKEN_BYTES = 32;
+
+/** The bucket of a token: its first four bytes (all of it when shorter), read without making hex. */
+function bucketKey(bytes: Buffer, offset: number, length: number): number {
+  return length >= 4 ? bytes.readUInt32BE(offset) : length === 0 ? 0 : bytes.readUIntBE(offset, length);
+}
 
 /** A scripted fault and its counters (read by the HTTP/2 stream faults). */
 export class ActiveFault {
@@ -47,7 +50,8 @@ export class ActiveFault {
     readonly fault: Fault,
     seed: number,
   ) {
-    this.token = fault.type === 'reject-token' ? parseToken(fault.token) : undefined;
+    // parseFault leaves the token as lower-case hex pairs: 32 bytes for the binary gateway, any length for HTTP/2.
+    this.token = fault.type === 'reject-token' ? Buffer.from(fault.token, 'hex') : undefined;
     this.random = fault.type === 'reject-random' ? seededRandom(fault.seed ?? seed) : undefined;
   }
 
@@ -107,7 +111,7 @@ export class FaultSet {
     const active = new ActiveFault(this.nextId++, fault, this.seedCounter++);
     this.listFor(fault).push(active);
     if (active.token) {
-      const key = active.token.readUInt32BE(0);
+      const key = bucketKey(active.token, 0, active.token.length);
       const bucket = this.tokenBuckets.get(key);
       if (bucket) bucket.push(active);
       else this.tokenBuckets.set(key, [active]);
@@ -164,17 +168,30 @@ export class FaultSet {
    * by reject-nth or reject-random.
    */
   beforeAccept(notification: Pick<ScannedNotification, 'source' | 'tokenOffset'>, connection: number): RejectDecision | undefined {
-    if (this.tokenFaults.length > 0) {
-      const { source, tokenOffset } = notification;
-      const bucket = this.tokenBuckets.get(source.readUInt32BE(tokenOffset));
-      if (bucket) {
-        for (const active of bucket) {
-          const token = active.token!;
-          if (!active.appliesTo(connection) || source.compare(token, 0, token.length, tokenOffset, tokenOffset + token.length) !== 0) continue;
-          return this.rejection(active);
-        }
-      }
+    // Binary notifications always carry 32-byte tokens: a fault naming another length never matches them.
+    return this.tokenRejection(notification.source, notification.tokenOffset, TOKEN_LENGTH, connection) ?? this.countedRejection(connection);
+  }
+
+  /** The same decision for an HTTP/2 push, whose device token may have any length. */
+  beforeAcceptToken(token: Buffer, connection: number): RejectDecision | undefined {
+    return this.tokenRejection(token, 0, token.length, connection) ?? this.countedRejection(connection);
+  }
+
+  /** A reject-token fault naming exactly the `length` bytes at `offset` of `source`. */
+  private tokenRejection(source: Buffer, offset: number, length: number, connection: number): RejectDecision | undefined {
+    if (this.tokenFaults.length === 0) return undefined;
+    const bucket = this.tokenBuckets.get(bucketKey(source, offset, length));
+    if (!bucket) return undefined;
+    for (const active of bucket) {
+      const token = active.token!;
+      if (token.length !== length || !active.appliesTo(connection) || source.compare(token, 0, length, offset, offset + length) !== 0) continue;
+      return this.rejection(active);
     }
+    return undefined;
+  }
+
+  /** reject-nth and reject-random: they count notifications no token fault rejected. */
+  private countedRejection(connection: number): RejectDecision | undefined {
     for (const active of this.rejecting) {
       if (!active.appliesTo(connection)) continue;
       const { fault } = active;
@@ -182,21 +199,6 @@ export class FaultSet {
       if (hit) return this.rejection(active);
     }
     return undefined;
-  }
-
-  /** The same decision for an HTTP/2 push: token faults match a 32-byte token. */
-  beforeAcceptToken(token: Buffer, connection: number): RejectDecision | undefined {
-    if (token.length !== TOKEN_BYTES && this.rejecting.length === 0) return undefined;
-    if (token.length !== TOKEN_BYTES) {
-      const tokenFaults = this.tokenFaults;
-      this.tokenFaults = [];
-      try {
-        return this.beforeAccept({ source: token, tokenOffset: 0 }, connection);
-      } finally {
-        this.tokenFaults = tokenFaults;
-      }
-    }
-    return this.beforeAccept({ source: token, tokenOffset: 0 }, connection);
   }
 
   private rejection(active: ActiveFault): RejectDecision {
@@ -279,7 +281,7 @@ export class FaultSet {
     const list = this.listFor(active.fault);
     list.splice(list.indexOf(active), 1);
     if (active.token) {
-      const key = active.token.readUInt32BE(0);
+      const key = bucketKey(active.token, 0, active.token.length);
       const bucket = this.tokenBuckets.get(key)!;
       bucket.splice(bucket.indexOf(active), 1);
       if (bucket.length === 0) this.tokenBuckets.delete(key);

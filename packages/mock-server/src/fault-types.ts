@@ -15,7 +15,7 @@ interface FaultBase {
 /** Reject every notification to `token` with `status` (default 8, invalid token) or, on HTTP/2, `reason`. */
 export interface RejectTokenFault extends FaultBase {
   readonly type: 'reject-token';
-  /** 64 hex digits. */
+  /** Hex: 64 digits (32 bytes) to hit the binary gateway, any even number up to 2048 for HTTP/2 tokens. */
   readonly token: string;
   readonly status?: number;
   /** HTTP/2 reason (one of Apple's); a 410 answer carries a `timestamp`. */

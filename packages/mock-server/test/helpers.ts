@@ -1,7 +1,8 @@
 import { connect, type TLSSocket } from 'node:tls';
 import { encodeNotification, type Notification, type NotificationFormat } from '@apnskit/codec';
 import type { Test } from 'uvu';
-import { createMockServer, type MockServer, type MockServerOptions } from '../src/index.js';
+import * as assert from 'uvu/assert';
+import { MockServerError, createMockServer, type MockServer, type MockServerOptions } from '../src/index.js';
 
 export const TOKEN_A = '740f4707bebcf74f9b7c25d48e3358945f6aa01da5ddb387462c7eaf61bb78ad';
 export const TOKEN_B = 'aa'.repeat(32);
@@ -144,5 +145,19 @@ export async function until(condition: () => boolean, timeoutMs = 5000): Promise
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await sleep(5);
+  }
+}
+
+/** Each fault is refused with APNS_ERR_INVALID_FAULT and a message matching its pattern. */
+export function expectInvalidFaults(mock: MockServer, cases: ReadonlyArray<readonly [unknown, RegExp]>): void {
+  for (const [fault, message] of cases) {
+    try {
+      mock.faults.add(fault as never);
+      assert.unreachable(`accepted ${JSON.stringify(fault)}`);
+    } catch (error) {
+      assert.instance(error, MockServerError);
+      assert.is((error as MockServerError).code, 'APNS_ERR_INVALID_FAULT');
+      assert.match((error as Error).message, message);
+    }
   }
 }
