@@ -92,27 +92,33 @@ export interface UnknownIdentifierNotice {
   readonly forgotten: number;
 }
 
-export interface SenderReport {
+/**
+ * What close() resolves with, the same for both protocols: every notification accepted by send()
+ * is counted in exactly one of delivered, failed and unconfirmed.
+ */
+export interface ReportOf<Sent, Failed, Unconfirmed> {
   /** Notifications accepted by send(). sent = delivered + failed.length + unconfirmedCount. */
   readonly sent: number;
-  /** Proven processed by Apple (an answer naming a later notification, or the probe's answer). */
+  /** Proven processed: on the binary gateway an answer naming a later notification or the probe's answer; on HTTP/2 a 200. */
   readonly delivered: number;
-  /** With keepDelivered: the delivered notifications the window still held when proven. */
-  readonly deliveredNotifications?: readonly SentNotification[];
-  readonly failed: readonly FailedNotification[];
-  readonly unconfirmed: readonly UnconfirmedNotification[];
+  /** With keepDelivered: the delivered notifications (on the binary gateway, those the window still held when proven). */
+  readonly deliveredNotifications?: readonly Sent[];
+  readonly failed: readonly Failed[];
+  readonly unconfirmed: readonly Unconfirmed[];
   /** unconfirmed.length plus `forgotten`. */
   readonly unconfirmedCount: number;
-  /** Unconfirmed ones the window had forgotten: counted, not listed. */
+  /** Unconfirmed ones the binary sender's window had forgotten: counted, not listed (always 0 on HTTP/2). */
   readonly forgotten: number;
   /** Writes after the first (each resend of each notification). */
   readonly resent: number;
-  /** Notifications resent after a silent close: the gateway may hold two copies. */
+  /** Resent after a silent close, a reset stream or a lost connection: the server may hold two copies. */
   readonly possiblyDuplicated: number;
   /** Connections opened. */
   readonly connections: number;
   readonly elapsedMs: number;
 }
+
+export type SenderReport = ReportOf<SentNotification, FailedNotification, UnconfirmedNotification>;
 
 export interface SenderEvents {
   failed: [FailedNotification];

@@ -1,7 +1,7 @@
 // apns-send --http2: the same run as the binary gateway's, through the HTTP/2 sender.
 import { formatAddress } from '@apnskit/tls';
 import { createSender } from '../create-sender.js';
-import type { Http2SenderOptions, Http2UnconfirmedNotification } from '../h2/types.js';
+import type { Http2Notification, Http2SenderOptions, Http2UnconfirmedNotification } from '../h2/types.js';
 import type { SendCommand } from './options.js';
 import { MALFORMED_TOKEN, textOutput, type SendOutput, type Writable } from './output.js';
 import type { RunControl, RunIo } from './run.js';
@@ -74,9 +74,19 @@ export async function runSendHttp2(
   });
 
   let malformed = 0;
+  // One notification object, its token the lines' reused buffer: write() turns it into a push
+  // (the token as hex) at once, so nothing is made per token but the push itself.
+  const notification: { token: Uint8Array } & Omit<Http2Notification, 'token'> = {
+    token: new Uint8Array(0),
+    payload: command.payload,
+    ...(command.expiry !== 0 ? { expiration: command.expiry } : {}),
+    ...(command.priority !== 10 ? { priority: command.priority } : {}),
+    ...(flags.collapseId !== undefined ? { collapseId: flags.collapseId } : {}),
+  };
   let sendError: unknown;
   try {
     reading: for await (const lines of blocks) {
+      notification.token = lines.token;
       for (let kind = lines.next(); kind !== 'end'; kind = lines.next()) {
         if (stopped) break reading;
         if (kind === 'malformed') {
@@ -85,14 +95,7 @@ export async function runSendHttp2(
           output.failure({ token: text, status: null, name: MALFORMED_TOKEN, line: lines.line, reason });
           continue;
         }
-        // lines.token is reused for the next line: the sender copies it (as hex) at once.
-        await sender.send({
-          token: lines.token,
-          payload: command.payload,
-          ...(command.expiry !== 0 ? { expiration: command.expiry } : {}),
-          ...(command.priority !== 10 ? { priority: command.priority } : {}),
-          ...(flags.collapseId !== undefined ? { collapseId: flags.collapseId } : {}),
-        });
+        if (!sender.write(notification)) await sender.ready();
       }
     }
   } catch (error) {

@@ -6,6 +6,7 @@
 import type { Http2Priority, ReasonInfo } from '@apnskit/codec/http2';
 import type { ApnsTlsOptions, ServerTrustOptions } from '@apnskit/tls';
 import type { AddressInput } from '../connection-api.js';
+import type { ReportOf } from '../sender-types.js';
 
 /** A provider token key: Apple's .p8 file (path or PEM text), its key id and your team id. */
 export interface ProviderTokenOptions {
@@ -147,24 +148,7 @@ export interface UnregisteredEvent {
   readonly notification: Http2SentNotification;
 }
 
-export interface Http2SenderReport {
-  /** Notifications accepted by send(). sent = delivered + failed.length + unconfirmedCount. */
-  readonly sent: number;
-  /** Answered 200 by APNs. */
-  readonly delivered: number;
-  readonly deliveredNotifications?: readonly Http2SentNotification[];
-  readonly failed: readonly Http2FailedNotification[];
-  readonly unconfirmed: readonly Http2UnconfirmedNotification[];
-  readonly unconfirmedCount: number;
-  /** Always 0 on HTTP/2 (every notification is listed); kept for the binary report's shape. */
-  readonly forgotten: number;
-  /** Streams opened again for a notification (each resend). */
-  readonly resent: number;
-  /** Resent after a reset stream or lost connection: APNs may hold two copies. */
-  readonly possiblyDuplicated: number;
-  readonly connections: number;
-  readonly elapsedMs: number;
-}
+export type Http2SenderReport = ReportOf<Http2SentNotification, Http2FailedNotification, Http2UnconfirmedNotification>;
 
 export type Http2DisconnectCause = 'closed' | 'goaway' | 'connection-lost' | 'ping-timeout' | 'connect-failed' | 'token-expired';
 
