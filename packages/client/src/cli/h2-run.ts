@@ -52,8 +52,10 @@ export async function runSendHttp2(
     ...senderOptions,
   });
   const tokens = command.tokens;
-  const file = tokens.kind === 'file' ? new TokensFile(tokens.path, tokens.size) : undefined;
-  const blocks: AsyncIterable<TokenLines> | Iterable<TokenLines> = file ? file.blocks() : [commandLineTokens(tokens.kind === 'list' ? tokens.tokens : [])];
+  // Apple says not to assume a token length on the provider API: any whole number of bytes.
+  const rules = { anyLength: true };
+  const file = tokens.kind === 'file' ? new TokensFile(tokens.path, tokens.size, rules) : undefined;
+  const blocks: AsyncIterable<TokenLines> | Iterable<TokenLines> = file ? file.blocks() : [commandLineTokens(tokens.kind === 'list' ? tokens.tokens : [], rules)];
   let stopped = false;
   onControl({
     stop() {
@@ -74,7 +76,7 @@ export async function runSendHttp2(
   });
 
   let malformed = 0;
-  // One notification object, its token the lines' reused buffer: write() turns it into a push
+  // One notification object, its token the lines' current one: write() turns it into a push
   // (the token as hex) at once, so nothing is made per token but the push itself.
   const notification: { token: Uint8Array } & Omit<Http2Notification, 'token'> = {
     token: new Uint8Array(0),
@@ -86,7 +88,6 @@ export async function runSendHttp2(
   let sendError: unknown;
   try {
     reading: for await (const lines of blocks) {
-      notification.token = lines.token;
       for (let kind = lines.next(); kind !== 'end'; kind = lines.next()) {
         if (stopped) break reading;
         if (kind === 'malformed') {
@@ -95,6 +96,7 @@ export async function runSendHttp2(
           output.failure({ token: text, status: null, name: MALFORMED_TOKEN, line: lines.line, reason });
           continue;
         }
+        notification.token = lines.token;
         if (!sender.write(notification)) await sender.ready();
       }
     }

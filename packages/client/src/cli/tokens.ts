@@ -1,6 +1,7 @@
 // Where apns-send's device tokens come from: the command line, or a file read in large blocks
 // (a file may hold millions, so it is never read whole).
 import { open } from 'node:fs/promises';
+import type { TokenRules } from '@apnskit/codec';
 import { TokenLines, type TokenEntry } from './token-lines.js';
 
 export { parseTokenLine, TokenLines, type LineKind, type TokenEntry } from './token-lines.js';
@@ -12,8 +13,8 @@ const NEWLINE = 0x0a;
 const OVERLONG_SHOWN = 80;
 
 /** Tokens given with --token (each checked before anything is sent), as lines to read. */
-export function commandLineTokens(tokens: readonly Buffer[]): TokenLines {
-  return new TokenLines(Buffer.from(tokens.map((token) => token.toString('hex')).join('\n')), 0);
+export function commandLineTokens(tokens: readonly Buffer[], rules: TokenRules = {}): TokenLines {
+  return new TokenLines(Buffer.from(tokens.map((token) => token.toString('hex')).join('\n')), 0, rules);
 }
 
 /** A tokens file being read: blocks of whole lines in file order, and how far the reading has got. */
@@ -25,6 +26,8 @@ export class TokensFile {
     readonly path: string,
     /** Size in bytes when known, for the progress bar. */
     readonly size: number,
+    /** Token lengths the protocol takes. */
+    private readonly rules: TokenRules = {},
   ) {}
 
   /** Stops reading early (on Ctrl-C): the iteration ends after the block being read. */
@@ -50,7 +53,7 @@ export class TokensFile {
         this.bytesRead += bytesRead;
         const filled = kept + bytesRead;
         if (bytesRead === 0) {
-          if (filled > 0 && !overlong) yield new TokenLines(buffer.subarray(0, filled), line);
+          if (filled > 0 && !overlong) yield new TokenLines(buffer.subarray(0, filled), line, this.rules);
           return;
         }
         let from = 0;
@@ -71,14 +74,14 @@ export class TokensFile {
             continue;
           }
           // A whole block without a line end: report the line cut, skip to its end.
-          const lines = new TokenLines(Buffer.from(buffer.toString('latin1', 0, OVERLONG_SHOWN) + '...', 'latin1'), line);
+          const lines = new TokenLines(Buffer.from(buffer.toString('latin1', 0, OVERLONG_SHOWN) + '...', 'latin1'), line, this.rules);
           yield lines;
           line = lines.line;
           overlong = true;
           kept = 0;
           continue;
         }
-        const lines = new TokenLines(buffer.subarray(from, lastNewline + 1), line);
+        const lines = new TokenLines(buffer.subarray(from, lastNewline + 1), line, this.rules);
         yield lines;
         line = lines.line;
         buffer.copy(buffer, 0, lastNewline + 1, filled);
