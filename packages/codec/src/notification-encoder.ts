@@ -1,5 +1,5 @@
 import { PayloadLimit, Priority, TOKEN_LENGTH } from './constants.js';
-import { frameLength, invalidFormat, writeFields, writeFrame, type WireFields } from './encode.js';
+import { frameLength, invalidFormat, writeFields } from './encode.js';
 import { ApnsCodecError } from './errors.js';
 import { checkIdentifier, checkPayloadLimit, isU32, toWireNotification, type Notification, type NotificationFormat } from './notification.js';
 
@@ -13,8 +13,8 @@ export interface NotificationEncoderOptions {
 const HEX_TOKEN_LENGTH = TOKEN_LENGTH * 2;
 const NO_BYTES = new Uint8Array(0);
 
-/** The prepared notification's wire values; one object per encoder, reused. */
-interface PreparedFields extends WireFields {
+/** The prepared notification's wire values; one object per encoder, reused. A string token is 64 hex digits. */
+interface PreparedFields {
   token: Uint8Array | string;
   payload: Uint8Array;
   id: number;
@@ -72,10 +72,7 @@ export class NotificationEncoder {
     if (notification === undefined) {
       throw new ApnsCodecError('APNS_ERR_INVALID_OPTION', 'writePrepared needs a notification: call prepare first (and let it succeed)');
     }
-    const preparedId = fields.id;
-    if (id !== undefined) fields.id = checkIdentifier(id);
-    const end = this.format === 'frame' ? writeFrame(fields, target, offset) : writeFields(fields, target, offset, this.format);
-    fields.id = preparedId;
+    const end = writeFields(target, offset, this.format, fields.token, fields.payload, id === undefined ? fields.id : checkIdentifier(id), fields.expiry, fields.priority);
     // A 64-character string that is not hex never parses: the codec's own check throws, naming the bad digit as parseToken does.
     if (end < 0) this.prepareChecked(notification);
     return end;

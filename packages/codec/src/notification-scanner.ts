@@ -10,6 +10,7 @@ import {
   U8_LENGTH,
   type PriorityValue,
 } from './constants.js';
+import { viewOf } from './byte-view.js';
 import { acceptableFrameRun, type RunCount } from './canonical-run.js';
 import { GENERAL_LAYOUT, INCOMPLETE, joinLeftover, newScanState, packetLength, type Layout } from './framing.js';
 import { framingFailure, payloadLimitOption, type NotificationDecoderOptions } from './notification-checks.js';
@@ -154,8 +155,4 @@ export class NotificationScanner {
     }
     return true;
   }
-}
-
-function viewOf(data: Buffer): DataView {
-  return new DataView(data.buffer, data.byteOffset, data.byteLength);
 }
