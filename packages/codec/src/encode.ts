@@ -50,7 +50,7 @@ export function frameLength(tokenLength: number, payloadLength: number, format: 
   }
 }
 
-/** Encodes one notification with a single allocation sized from its fields. */
+/** Encodes one notification into a Buffer of its own size (carved from a shared slab, as Buffer.allocUnsafe carves small buffers from its pool). */
 export function encodeNotification(
   notification: Notification,
   format: NotificationFormat = 'frame',
