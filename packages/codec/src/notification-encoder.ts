@@ -1,6 +1,7 @@
 import { PayloadLimit, Priority, TOKEN_LENGTH } from './constants.js';
 import { frameLength, invalidFormat, writeFields } from './encode.js';
 import { ApnsCodecError } from './errors.js';
+import { tokenBytes } from './token.js';
 import { checkIdentifier, checkPayloadLimit, isU32, toWireNotification, type Notification, type NotificationFormat } from './notification.js';
 
 export interface NotificationEncoderOptions {
@@ -32,8 +33,11 @@ export class NotificationEncoder {
   readonly format: NotificationFormat;
   readonly payloadLimit: number;
   private readonly fields: PreparedFields = { token: NO_BYTES, payload: NO_BYTES, id: 0, expiry: 0, priority: Priority.Immediate };
-  /** The notification last prepared: a hex token that fails to decode is reported against it. */
-  private notification: Notification | undefined;
+  /**
+   * True once a notification was prepared. Not the notification itself: storing each caller's fresh
+   * object into this long-lived one would cost a write barrier per notification.
+   */
+  private prepared = false;
   private payloadText: string | undefined;
   private payloadTextBytes: Uint8Array = NO_BYTES;
   /** Size on the wire of this format without token and payload. */
@@ -53,9 +57,9 @@ export class NotificationEncoder {
    * writePrepared.
    */
   prepare(notification: Notification): number {
-    this.notification = undefined;
+    this.prepared = false;
     if (!this.prepareCommon(notification)) this.prepareChecked(notification);
-    this.notification = notification;
+    this.prepared = true;
     const { token, payload } = this.fields;
     return this.fixedLength + (typeof token === 'string' ? TOKEN_LENGTH : token.length) + payload.length;
   }
@@ -67,14 +71,14 @@ export class NotificationEncoder {
    * APNS_ERR_INVALID_TOKEN when the prepared hex token does not decode; nothing is then counted as written.
    */
   writePrepared(target: Buffer, offset: number, id?: number): number {
-    const notification = this.notification;
     const fields = this.fields;
-    if (notification === undefined) {
+    if (!this.prepared) {
       throw new ApnsCodecError('APNS_ERR_INVALID_OPTION', 'writePrepared needs a notification: call prepare first (and let it succeed)');
     }
     const end = writeFields(target, offset, this.format, fields.token, fields.payload, id === undefined ? fields.id : checkIdentifier(id), fields.expiry, fields.priority);
-    // A 64-character string that is not hex never parses: the codec's own check throws, naming the bad digit as parseToken does.
-    if (end < 0) this.prepareChecked(notification);
+    // A 64-character string that is not hex: the codec's token check throws, naming the bad digit (as
+    // toWireNotification would: it checks the token first, and prepare found nothing else wrong).
+    if (end < 0) tokenBytes(fields.token);
     return end;
   }
 
