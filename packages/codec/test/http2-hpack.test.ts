@@ -255,7 +255,7 @@ test('hostile blocks: each a typed HpackError, never another throw', () => {
     ['ff', 'an integer cut short', /ends inside an integer/],
     ['04', 'a literal cut short before its value', /ends before a string/],
     ['400a6375', 'a string longer than its block', /runs past the end/],
-    ['3fe11f', 'a table size update above our limit', /above the 4096/],
+    ['3fe21f', 'a table size update above our limit', /above the 4096/],
     ['823f00', 'a table size update after a field', /only at the start/],
     ['0081ff', 'Huffman with a full octet of padding', /padding/],
     ['0084ffffffff', 'Huffman containing EOS', /EOS/],
