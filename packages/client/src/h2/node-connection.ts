@@ -1,5 +1,5 @@
 /**
- * One HTTP/2 connection to APNs on node:http2. It opens a stream only when the server's live
+ * One HTTP/2 connection to APNs on node:http2 (transport 'node-http2', the reference). It opens a stream only when the server's live
  * SETTINGS_MAX_CONCURRENT_STREAMS leaves room (nothing ever waits inside nghttp2), times each
  * stream from when it is opened, owns its provider token, and tells the sender how every stream
  * ended: answered, refused unprocessed, reset, lost with the connection, or timed out.
@@ -8,35 +8,10 @@ import { connect as http2Connect, constants, type ClientHttp2Session, type Clien
 import { connect as tlsConnect } from 'node:tls';
 import { isIP } from 'node:net';
 import { Http2Status, parseFailureBody, pushOutcome, pushRequestHeaders, type PushOutcome } from '@apnskit/codec/http2';
-import type { ResolvedCredentials } from '@apnskit/tls';
-import type { Address } from '../address.js';
+import { ConnectionToken } from './connection-token.js';
 import type { Push } from './notification.js';
-import type { ProviderTokenSigner } from './provider-token.js';
+import { MAX_BODY_BYTES, MAX_STREAMS_PER_CONNECTION, serverNameFor, timeoutSweepMs, type ConnectionParts, type ConnectionState, type PushConnection, type Unanswered } from './push-connection.js';
 import type { Http2DisconnectCause } from './types.js';
-
-/** How a stream ended without an answer. */
-export type Unanswered = 'refused' | 'reset' | 'lost' | 'timeout';
-
-export interface ConnectionSettings {
-  readonly requestTimeoutMs: number;
-  readonly connectTimeoutMs: number;
-  readonly pingIntervalMs: number;
-  readonly pingTimeoutMs: number;
-  readonly tokenRefreshMs: number;
-  readonly clock: () => number;
-}
-
-export interface ConnectionHooks {
-  /** TLS, HTTP/2 and the server's first SETTINGS are through. */
-  opened(connection: H2Connection): void;
-  /** Room for more streams (ready, a stream ended, the limit rose). */
-  room(connection: H2Connection): void;
-  answered(connection: H2Connection, push: Push, outcome: PushOutcome, apnsId: string | undefined): void;
-  unanswered(connection: H2Connection, push: Push, how: Unanswered): void;
-  /** APNs sent GOAWAY (with the reason of its debug data, if any). */
-  goaway(connection: H2Connection, reason: string | undefined): void;
-  closed(connection: H2Connection, cause: Http2DisconnectCause, reason: string | undefined, error: Error | undefined): void;
-}
 
 interface InFlight {
   readonly push: Push;
@@ -48,26 +23,15 @@ interface InFlight {
   timedOut: boolean;
 }
 
-/** More of a failure body than APNs ever sends is not kept. */
-const MAX_BODY_BYTES = 4096;
-/** Streams per connection at most, whatever the server allows (bounds memory per connection). */
-export const MAX_STREAMS_PER_CONNECTION = 2000;
-const TIMEOUT_SWEEPS_PER_PERIOD = 4;
-const MAX_SWEEP_MS = 1000;
-
-export class H2Connection {
-  state: 'connecting' | 'ready' | 'draining' | 'closed' = 'connecting';
+export class NodeHttp2Connection implements PushConnection {
+  state: ConnectionState = 'connecting';
   /** Whether any stream got an answer (the connection works). */
   answeredAny = false;
   readonly inFlight = new Map<ClientHttp2Stream, InFlight>();
   private session: ClientHttp2Session | undefined;
   /** The server's SETTINGS_MAX_CONCURRENT_STREAMS, 0 until its first SETTINGS. */
   private limit = 0;
-  /** A token connection allows one stream until a request with a valid token is answered. */
-  private tokenProven: boolean;
-  private token: string | undefined;
-  private tokenIssuedAt = 0;
-  private signing = false;
+  private readonly tokens: ConnectionToken;
   private goawayLastStreamId = Number.POSITIVE_INFINITY;
   private cause: Http2DisconnectCause = 'connection-lost';
   private reason: string | undefined;
@@ -77,22 +41,23 @@ export class H2Connection {
   private sweepTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
 
-  constructor(
-    readonly number: number,
-    private readonly address: Address,
-    private readonly credentials: ResolvedCredentials,
-    private readonly signer: ProviderTokenSigner | undefined,
-    private readonly settings: ConnectionSettings,
-    private readonly hooks: ConnectionHooks,
-  ) {
-    this.tokenProven = signer === undefined;
+  readonly number: number;
+
+  constructor(private readonly parts: ConnectionParts) {
+    this.number = parts.number;
+    this.tokens = new ConnectionToken(parts.signer, parts.settings, () => parts.hooks.room(this), (error) => this.destroy('connect-failed', error));
+  }
+
+  get inFlightCount(): number {
+    return this.inFlight.size;
   }
 
   connect(): void {
-    const { host, port } = this.address;
-    const servername = this.credentials.connectOptions.servername ?? (isIP(host) === 0 ? host : undefined);
+    const { host, port } = this.parts.address;
+    const { credentials } = this.parts;
+    const servername = serverNameFor(credentials, host, isIP(host) !== 0);
     const session = http2Connect(`https://${host}:${port}`, {
-      createConnection: () => tlsConnect({ ...this.credentials.connectOptions, host, port, ALPNProtocols: ['h2'], ...(servername ? { servername } : {}) }),
+      createConnection: () => tlsConnect({ ...credentials.connectOptions, host, port, ALPNProtocols: ['h2'], ...(servername ? { servername } : {}) }),
     });
     this.session = session;
     session.on('error', (error: Error) => {
@@ -101,22 +66,21 @@ export class H2Connection {
     session.on('remoteSettings', (settings) => {
       this.limit = Math.min(settings.maxConcurrentStreams ?? MAX_STREAMS_PER_CONNECTION, MAX_STREAMS_PER_CONNECTION);
       if (this.state === 'connecting') this.becomeReady();
-      else this.hooks.room(this);
+      else this.parts.hooks.room(this);
     });
     session.on('goaway', (errorCode: number, lastStreamId: number, opaqueData?: Buffer) => this.onGoaway(errorCode, lastStreamId, opaqueData));
     session.on('close', () => this.onClose());
     this.connectTimer = setTimeout(() => {
-      this.error ??= new Error(`no HTTP/2 SETTINGS from ${host}:${port} within ${this.settings.connectTimeoutMs} ms`);
+      this.error ??= new Error(`no HTTP/2 SETTINGS from ${host}:${port} within ${this.parts.settings.connectTimeoutMs} ms`);
       this.cause = 'connect-failed';
       session.destroy();
-    }, this.settings.connectTimeoutMs);
+    }, this.parts.settings.connectTimeoutMs);
   }
 
   /** Streams it can open now. */
   get room(): number {
-    if (this.state !== 'ready' || this.signing) return 0;
-    const allowed = this.tokenProven ? this.limit : Math.min(this.limit, 1);
-    return Math.max(0, allowed - this.inFlight.size);
+    if (this.state !== 'ready' || this.tokens.signing) return 0;
+    return Math.max(0, this.tokens.allowed(this.limit) - this.inFlight.size);
   }
 
   /** How long it has been open (0 before it was). */
@@ -128,13 +92,10 @@ export class H2Connection {
   open(push: Push): boolean {
     const session = this.session;
     if (!session || this.room === 0) return false;
-    if (this.token !== undefined && this.settings.clock() - this.tokenIssuedAt >= this.settings.tokenRefreshMs) {
-      this.refreshToken();
-      return false;
-    }
+    if (this.tokens.refreshIfDue()) return false;
     let stream: ClientHttp2Stream;
     try {
-      stream = session.request(pushRequestHeaders({ ...push.notification, providerToken: this.token }), { endStream: false });
+      stream = session.request(pushRequestHeaders({ ...push.notification, providerToken: this.tokens.token }), { endStream: false });
     } catch (error) {
       // ERR_HTTP2_GOAWAY_SESSION or ERR_HTTP2_INVALID_SESSION: this session takes no more streams.
       this.error ??= error as Error;
@@ -184,34 +145,14 @@ export class H2Connection {
     this.openedAt = Date.now();
     this.state = 'ready';
     this.startTimers();
-    this.hooks.opened(this);
-    if (this.signer) this.refreshToken();
-    else this.hooks.room(this);
-  }
-
-  /** Signs this connection's token: when it first needs one, then after tokenRefreshMs (never sooner than 20 minutes). */
-  private refreshToken(): void {
-    if (this.signing || !this.signer) return;
-    this.signing = true;
-    const issuedAt = this.settings.clock();
-    this.signer.sign(issuedAt).then(
-      (token) => {
-        this.signing = false;
-        this.token = token;
-        this.tokenIssuedAt = issuedAt;
-        this.hooks.room(this);
-      },
-      (error: Error) => {
-        this.signing = false;
-        this.destroy('connect-failed', error);
-      },
-    );
+    this.parts.hooks.opened(this);
+    if (this.tokens.needed) this.tokens.refresh();
+    else this.parts.hooks.room(this);
   }
 
   private startTimers(): void {
-    const { requestTimeoutMs, pingIntervalMs } = this.settings;
-    const sweepMs = Math.max(1, Math.min(MAX_SWEEP_MS, Math.floor(requestTimeoutMs / TIMEOUT_SWEEPS_PER_PERIOD)));
-    this.sweepTimer = setInterval(() => this.sweepTimeouts(), sweepMs);
+    const { requestTimeoutMs, pingIntervalMs } = this.parts.settings;
+    this.sweepTimer = setInterval(() => this.sweepTimeouts(), timeoutSweepMs(requestTimeoutMs));
     this.sweepTimer.unref();
     if (pingIntervalMs > 0) {
       this.pingTimer = setInterval(() => this.ping(), pingIntervalMs);
@@ -221,7 +162,7 @@ export class H2Connection {
 
   /** A stream open for requestTimeoutMs is cancelled and reported: APNs sometimes never answers. */
   private sweepTimeouts(): void {
-    const deadline = Date.now() - this.settings.requestTimeoutMs;
+    const deadline = Date.now() - this.parts.settings.requestTimeoutMs;
     for (const [stream, entry] of this.inFlight) {
       if (entry.openedAt > deadline || entry.timedOut) continue;
       entry.timedOut = true;
@@ -232,7 +173,7 @@ export class H2Connection {
   private ping(): void {
     const session = this.session;
     if (!session || session.destroyed || this.state === 'draining') return;
-    const timer = setTimeout(() => this.destroy('ping-timeout', new Error(`no PING answer within ${this.settings.pingTimeoutMs} ms`)), this.settings.pingTimeoutMs);
+    const timer = setTimeout(() => this.destroy('ping-timeout', new Error(`no PING answer within ${this.parts.settings.pingTimeoutMs} ms`)), this.parts.settings.pingTimeoutMs);
     timer.unref();
     try {
       session.ping(() => clearTimeout(timer));
@@ -247,7 +188,7 @@ export class H2Connection {
     this.reason ??= body?.reason ?? (errorCode !== constants.NGHTTP2_NO_ERROR ? `GOAWAY error ${errorCode}` : undefined);
     this.cause = 'goaway';
     this.state = 'draining';
-    this.hooks.goaway(this, this.reason);
+    this.parts.hooks.goaway(this, this.reason);
   }
 
   private streamClosed(stream: ClientHttp2Stream, entry: InFlight): void {
@@ -258,15 +199,13 @@ export class H2Connection {
       this.answeredAny = true;
       const outcome = pushOutcome(entry.status, entry.status === Http2Status.Ok ? '' : Buffer.concat(entry.body).toString('utf8'));
       // A 403 may be the token itself; anything else proves it (or the request never reached auth).
-      if (entry.status !== Http2Status.Forbidden && !this.tokenProven) {
-        this.tokenProven = true;
-      }
-      this.hooks.answered(this, push, outcome, entry.apnsId);
+      this.tokens.answered(entry.status);
+      this.parts.hooks.answered(this, push, outcome, entry.apnsId);
     } else {
-      this.hooks.unanswered(this, push, this.howUnanswered(stream, entry));
+      this.parts.hooks.unanswered(this, push, this.howUnanswered(stream, entry));
     }
     if (this.state === 'draining' && this.inFlight.size === 0) this.session?.close();
-    else this.hooks.room(this);
+    else this.parts.hooks.room(this);
   }
 
   private howUnanswered(stream: ClientHttp2Stream, entry: InFlight): Unanswered {
@@ -287,8 +226,8 @@ export class H2Connection {
     for (const [stream, entry] of this.inFlight) {
       this.inFlight.delete(stream);
       const above = stream.id !== undefined && stream.id > this.goawayLastStreamId;
-      this.hooks.unanswered(this, entry.push, entry.timedOut ? 'timeout' : above || stream.id === undefined ? 'refused' : 'lost');
+      this.parts.hooks.unanswered(this, entry.push, entry.timedOut ? 'timeout' : above || stream.id === undefined ? 'refused' : 'lost');
     }
-    this.hooks.closed(this, this.cause, this.reason, this.error);
+    this.parts.hooks.closed(this, this.cause, this.reason, this.error);
   }
 }

@@ -1,0 +1,415 @@
+/**
+ * A client HTTP/2 session written straight onto a TLS socket (RFC 9113): the preface and our
+ * SETTINGS, requests as HEADERS (+ CONTINUATION) and DATA in batched writes, send flow control
+ * (connection and stream windows, INITIAL_WINDOW_SIZE changes, MAX_FRAME_SIZE), our receive window
+ * replenished, PING both ways, GOAWAY, RST_STREAM, padded and prioritised frames, unknown frames
+ * ignored. Memory stays bounded: one frame of at most our MAX_FRAME_SIZE is buffered, a header
+ * block of at most MAX_HEADER_BLOCK_BYTES. Any protocol error from the peer closes the session
+ * with GOAWAY and reports the error at close; the layer above treats it as a lost connection.
+ */
+import type { Duplex } from 'node:stream';
+import {
+  CONNECTION_PREFACE,
+  DEFAULT_INITIAL_WINDOW_SIZE,
+  DEFAULT_MAX_FRAME_SIZE,
+  FRAME_HEADER_LENGTH,
+  FrameFlag,
+  FrameReader,
+  FrameType,
+  HpackDecoder,
+  HpackError,
+  Http2ErrorCode,
+  Http2FrameError,
+  LARGEST_MAX_FRAME_SIZE,
+  MAX_STREAM_ID,
+  MAX_WINDOW_SIZE,
+  PING_PAYLOAD_LENGTH,
+  SettingId,
+  framePayloadContent,
+  goawayFrame,
+  pingFrame,
+  readGoaway,
+  readRstStream,
+  readSettings,
+  readWindowUpdate,
+  rstStreamFrame,
+  settingsAckFrame,
+  settingsFrame,
+  windowUpdateFrame,
+  writeFrameHeader,
+} from '@apnskit/codec/http2';
+import { ApnsClientError } from '../../errors.js';
+import { OutputBatch } from './output-batch.js';
+
+/** Our receive windows: large, so answers never wait on WINDOW_UPDATE. */
+const RECEIVE_STREAM_WINDOW = 1 << 20;
+const RECEIVE_CONNECTION_WINDOW = 1 << 24;
+/** The HPACK table the peer may use, and the header list we accept (both announced in SETTINGS). */
+const HEADER_TABLE_SIZE = 4096;
+const MAX_HEADER_LIST_SIZE = 16_384;
+/** A header block (HEADERS + CONTINUATION) larger than this ends the connection: APNs' are ~100 octets. */
+export const MAX_HEADER_BLOCK_BYTES = 64 * 1024;
+/** After our GOAWAY for a protocol error, the socket is destroyed if the peer has not closed it by then. */
+const CLOSE_GRACE_MS = 1000;
+const PRIORITY_PAYLOAD_LENGTH = 5;
+/** An absent SETTINGS_MAX_CONCURRENT_STREAMS means no limit. */
+const UNLIMITED = Number.MAX_SAFE_INTEGER;
+
+export interface SessionListener {
+  /** The peer's SETTINGS were applied (`first`: the session is now usable). */
+  settings(first: boolean, maxConcurrentStreams: number): void;
+  headers(streamId: number, fields: string[], endStream: boolean): void;
+  /** `payload` is a view: copy what must outlive the call. */
+  data(streamId: number, payload: Uint8Array, endStream: boolean): void;
+  reset(streamId: number, errorCode: number): void;
+  goaway(lastStreamId: number, errorCode: number, debugData: Uint8Array): void;
+  pingAnswered(): void;
+  closed(error: Error | undefined): void;
+}
+
+/** Writes a prepared header block into a buffer (the request encoder). */
+export interface HeaderBlockSource {
+  writeBlock(target: Buffer, offset: number): number;
+}
+
+/** DATA still to send, waiting on a window. */
+interface PendingBody {
+  readonly streamId: number;
+  readonly body: Uint8Array;
+  offset: number;
+  window: number;
+}
+
+export class DirectSession {
+  private readonly reader = new FrameReader(DEFAULT_MAX_FRAME_SIZE);
+  private readonly decoder = new HpackDecoder(HEADER_TABLE_SIZE, MAX_HEADER_LIST_SIZE);
+  private readonly output: OutputBatch;
+  private nextStreamId = 1;
+  private peerSettingsSeen = false;
+  private peerInitialWindow = DEFAULT_INITIAL_WINDOW_SIZE;
+  private peerMaxFrameSize = DEFAULT_MAX_FRAME_SIZE;
+  private peerMaxStreams = UNLIMITED;
+  private sendWindow = DEFAULT_INITIAL_WINDOW_SIZE;
+  private pending: PendingBody[] = [];
+  private receiveConsumed = 0;
+  private blockStreamId = 0;
+  private blockParts: Buffer[] = [];
+  private blockLength = 0;
+  private blockEndStream = false;
+  /** Set once we sent GOAWAY or the peer did: no new streams. */
+  private ending = false;
+  private failed = false;
+  private error: Error | undefined;
+
+  constructor(
+    private readonly socket: Duplex,
+    private readonly listener: SessionListener,
+  ) {
+    this.output = new OutputBatch((bytes) => {
+      if (!socket.destroyed) socket.write(bytes);
+    });
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('error', (error: Error) => {
+      this.error ??= error;
+    });
+    socket.on('close', () => listener.closed(this.error));
+    this.output.append(Buffer.from(CONNECTION_PREFACE, 'latin1'));
+    this.output.append(
+      settingsFrame([
+        [SettingId.HeaderTableSize, HEADER_TABLE_SIZE],
+        [SettingId.EnablePush, 0],
+        [SettingId.InitialWindowSize, RECEIVE_STREAM_WINDOW],
+        [SettingId.MaxHeaderListSize, MAX_HEADER_LIST_SIZE],
+      ]),
+    );
+    this.output.append(windowUpdateFrame(0, RECEIVE_CONNECTION_WINDOW - DEFAULT_INITIAL_WINDOW_SIZE));
+  }
+
+  /** Whether a new stream may open (not ending, stream ids left). */
+  get open(): boolean {
+    return !this.ending && !this.socket.destroyed && this.nextStreamId <= MAX_STREAM_ID;
+  }
+
+  /** Opens a stream: HEADERS with the block of `source` (`blockLength` octets), then `body` as DATA with END_STREAM. Returns its id, 0 when none can open. */
+  request(source: HeaderBlockSource, blockLength: number, body: Uint8Array): number {
+    if (!this.open) return 0;
+    const streamId = this.nextStreamId;
+    this.nextStreamId += 2;
+    if (blockLength <= this.peerMaxFrameSize) {
+      const target = this.output.reserve(FRAME_HEADER_LENGTH + blockLength);
+      const start = this.output.offset;
+      const end = source.writeBlock(target, writeFrameHeader(target, start, blockLength, FrameType.Headers, FrameFlag.EndHeaders, streamId));
+      this.output.commit(end - start);
+    } else {
+      this.writeSplitBlock(source, blockLength, streamId);
+    }
+    if (this.pending.length === 0 && body.length <= this.sendWindow && body.length <= this.peerInitialWindow && body.length <= this.peerMaxFrameSize) {
+      this.sendWindow -= body.length;
+      this.writeData(streamId, body, 0, body.length, true);
+    } else {
+      this.pending.push({ streamId, body, offset: 0, window: this.peerInitialWindow });
+      this.sendPending();
+    }
+    return streamId;
+  }
+
+  /** Cancels a stream we gave up on (RST_STREAM CANCEL). */
+  cancel(streamId: number): void {
+    this.dropPending(streamId);
+    if (!this.socket.destroyed) this.output.append(rstStreamFrame(streamId, Http2ErrorCode.Cancel));
+  }
+
+  ping(): void {
+    if (!this.socket.destroyed) this.output.append(pingFrame(new Uint8Array(PING_PAYLOAD_LENGTH), false));
+  }
+
+  /** A clean close: GOAWAY (NO_ERROR), then the socket ends. */
+  close(): void {
+    if (this.socket.destroyed) return;
+    this.ending = true;
+    this.output.append(goawayFrame(0, Http2ErrorCode.NoError));
+    this.output.flush();
+    this.socket.end();
+  }
+
+  destroy(error?: Error): void {
+    this.error ??= error;
+    this.socket.destroy();
+  }
+
+  private writeSplitBlock(source: HeaderBlockSource, blockLength: number, streamId: number): void {
+    const block = Buffer.allocUnsafe(blockLength);
+    source.writeBlock(block, 0);
+    for (let offset = 0; offset < blockLength; offset += this.peerMaxFrameSize) {
+      const length = Math.min(this.peerMaxFrameSize, blockLength - offset);
+      const type = offset === 0 ? FrameType.Headers : FrameType.Continuation;
+      const flags = offset + length === blockLength ? FrameFlag.EndHeaders : 0;
+      const target = this.output.reserve(FRAME_HEADER_LENGTH + length);
+      const start = this.output.offset;
+      writeFrameHeader(target, start, length, type, flags, streamId);
+      block.copy(target, start + FRAME_HEADER_LENGTH, offset, offset + length);
+      this.output.commit(FRAME_HEADER_LENGTH + length);
+    }
+  }
+
+  private writeData(streamId: number, body: Uint8Array, from: number, length: number, endStream: boolean): void {
+    const target = this.output.reserve(FRAME_HEADER_LENGTH + length);
+    const start = this.output.offset;
+    writeFrameHeader(target, start, length, FrameType.Data, endStream ? FrameFlag.EndStream : 0, streamId);
+    target.set(body.subarray(from, from + length), start + FRAME_HEADER_LENGTH);
+    this.output.commit(FRAME_HEADER_LENGTH + length);
+  }
+
+  /** Sends queued DATA as far as the connection and stream windows allow, in order. */
+  private sendPending(): void {
+    let blocked = false;
+    for (const entry of this.pending) {
+      while (entry.offset < entry.body.length || entry.body.length === 0) {
+        const length = Math.min(entry.body.length - entry.offset, this.sendWindow, entry.window, this.peerMaxFrameSize);
+        if (length <= 0 && entry.body.length > 0) break;
+        const last = entry.offset + length === entry.body.length;
+        this.writeData(entry.streamId, entry.body, entry.offset, length, last);
+        entry.offset += length;
+        entry.window -= length;
+        this.sendWindow -= length;
+        if (last) break;
+      }
+      if (this.sendWindow <= 0) {
+        blocked = true;
+        break;
+      }
+    }
+    if (blocked || this.pending.some((entry) => entry.offset < entry.body.length)) this.pending = this.pending.filter((entry) => entry.offset < entry.body.length);
+    else this.pending = [];
+  }
+
+  private dropPending(streamId: number): void {
+    if (this.pending.length > 0) this.pending = this.pending.filter((entry) => entry.streamId !== streamId);
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.failed) return;
+    try {
+      this.reader.push(chunk, this.onFrame);
+    } catch (error) {
+      this.fail(error as Error);
+    }
+  }
+
+  private readonly onFrame = (type: number, flags: number, streamId: number, payload: Uint8Array): void => {
+    if (this.failed) return;
+    if (!this.peerSettingsSeen && type !== FrameType.Settings) throw protocolError('the server did not start with SETTINGS');
+    if (this.blockStreamId !== 0 && type !== FrameType.Continuation) throw protocolError(`a frame of type ${type} inside a header block (CONTINUATION expected)`);
+    switch (type) {
+      case FrameType.Data:
+        return this.onData(flags, streamId, payload);
+      case FrameType.Headers:
+        return this.onHeaders(flags, streamId, payload);
+      case FrameType.Continuation:
+        return this.onContinuation(flags, streamId, payload);
+      case FrameType.Priority:
+        if (payload.length !== PRIORITY_PAYLOAD_LENGTH) throw new Http2FrameError(Http2ErrorCode.FrameSizeError, `PRIORITY of ${payload.length} octets, not 5`);
+        return;
+      case FrameType.RstStream:
+        if (streamId === 0) throw protocolError('RST_STREAM on stream 0');
+        this.dropPending(streamId);
+        return this.listener.reset(streamId, readRstStream(payload));
+      case FrameType.Settings:
+        return this.onSettings(flags, streamId, payload);
+      case FrameType.PushPromise:
+        throw protocolError('PUSH_PROMISE although we disabled push');
+      case FrameType.Ping:
+        return this.onPing(flags, streamId, payload);
+      case FrameType.Goaway: {
+        if (streamId !== 0) throw protocolError('GOAWAY on a stream');
+        const goaway = readGoaway(payload);
+        this.ending = true;
+        return this.listener.goaway(goaway.lastStreamId, goaway.errorCode, goaway.debugData);
+      }
+      case FrameType.WindowUpdate:
+        return this.onWindowUpdate(streamId, payload);
+      default:
+      // RFC 9113 4.1: unknown frame types are ignored.
+    }
+  };
+
+  private onData(flags: number, streamId: number, payload: Uint8Array): void {
+    if (streamId === 0) throw protocolError('DATA on stream 0');
+    this.checkOurStream(streamId, 'DATA');
+    // Flow control counts the whole payload, padding included.
+    this.receiveConsumed += payload.length;
+    if (this.receiveConsumed > RECEIVE_CONNECTION_WINDOW) throw new Http2FrameError(Http2ErrorCode.FlowControlError, 'DATA beyond our connection window');
+    if (this.receiveConsumed >= RECEIVE_CONNECTION_WINDOW / 2) {
+      this.output.append(windowUpdateFrame(0, this.receiveConsumed));
+      this.receiveConsumed = 0;
+    }
+    this.listener.data(streamId, framePayloadContent(FrameType.Data, flags, payload), (flags & FrameFlag.EndStream) !== 0);
+  }
+
+  private onHeaders(flags: number, streamId: number, payload: Uint8Array): void {
+    if (streamId === 0) throw protocolError('HEADERS on stream 0');
+    const content = framePayloadContent(FrameType.Headers, flags, payload);
+    const endStream = (flags & FrameFlag.EndStream) !== 0;
+    if (flags & FrameFlag.EndHeaders) return this.headerBlock(streamId, content, endStream);
+    this.blockStreamId = streamId;
+    this.blockEndStream = endStream;
+    this.blockParts = [];
+    this.blockLength = 0;
+    this.addBlockPart(content);
+  }
+
+  private onContinuation(flags: number, streamId: number, payload: Uint8Array): void {
+    if (this.blockStreamId === 0 || streamId !== this.blockStreamId) throw protocolError('CONTINUATION without the HEADERS it continues');
+    this.addBlockPart(payload);
+    if ((flags & FrameFlag.EndHeaders) === 0) return;
+    const block = Buffer.concat(this.blockParts, this.blockLength);
+    this.blockStreamId = 0;
+    this.blockParts = [];
+    this.headerBlock(streamId, block, this.blockEndStream);
+  }
+
+  private addBlockPart(part: Uint8Array): void {
+    this.blockLength += part.length;
+    if (this.blockLength > MAX_HEADER_BLOCK_BYTES) throw new Http2FrameError(Http2ErrorCode.EnhanceYourCalm, `a header block over ${MAX_HEADER_BLOCK_BYTES} octets`);
+    this.blockParts.push(Buffer.from(part));
+  }
+
+  private headerBlock(streamId: number, block: Uint8Array, endStream: boolean): void {
+    // Decoded whatever the stream, so the HPACK tables stay in step.
+    const fields = this.decoder.decode(block);
+    this.checkOurStream(streamId, 'HEADERS');
+    this.listener.headers(streamId, fields, endStream);
+  }
+
+  /** The server may only answer streams we opened (odd ids, push disabled). */
+  private checkOurStream(streamId: number, what: string): void {
+    if (streamId % 2 === 0 || streamId >= this.nextStreamId) throw protocolError(`${what} on stream ${streamId}, which we never opened`);
+  }
+
+  private onSettings(flags: number, streamId: number, payload: Uint8Array): void {
+    if (streamId !== 0) throw protocolError('SETTINGS on a stream');
+    if (flags & FrameFlag.Ack) {
+      if (payload.length !== 0) throw new Http2FrameError(Http2ErrorCode.FrameSizeError, 'SETTINGS ACK with a payload');
+      return;
+    }
+    const settings = readSettings(payload);
+    let maxConcurrentStreams: number | undefined;
+    for (let index = 0; index < settings.length; index += 2) {
+      const value = settings[index + 1]!;
+      switch (settings[index]) {
+        case SettingId.EnablePush:
+          if (value !== 0) throw protocolError('a server may not enable push');
+          break;
+        case SettingId.MaxConcurrentStreams:
+          maxConcurrentStreams = value;
+          break;
+        case SettingId.InitialWindowSize:
+          this.changeInitialWindow(value);
+          break;
+        case SettingId.MaxFrameSize:
+          if (value < DEFAULT_MAX_FRAME_SIZE || value > LARGEST_MAX_FRAME_SIZE) throw protocolError(`SETTINGS_MAX_FRAME_SIZE ${value} out of range`);
+          this.peerMaxFrameSize = value;
+          break;
+        default:
+        // HEADER_TABLE_SIZE: our encoder never uses the dynamic table. Unknown settings are ignored.
+      }
+    }
+    this.output.append(settingsAckFrame());
+    const first = !this.peerSettingsSeen;
+    this.peerSettingsSeen = true;
+    if (maxConcurrentStreams !== undefined) this.peerMaxStreams = maxConcurrentStreams;
+    this.sendPending();
+    this.listener.settings(first, this.peerMaxStreams);
+  }
+
+
+  /** RFC 9113 6.9.2: a new INITIAL_WINDOW_SIZE moves every open stream's window by the difference. */
+  private changeInitialWindow(value: number): void {
+    if (value > MAX_WINDOW_SIZE) throw new Http2FrameError(Http2ErrorCode.FlowControlError, `SETTINGS_INITIAL_WINDOW_SIZE ${value} above 2^31-1`);
+    const delta = value - this.peerInitialWindow;
+    this.peerInitialWindow = value;
+    for (const entry of this.pending) {
+      entry.window += delta;
+      if (entry.window > MAX_WINDOW_SIZE) throw new Http2FrameError(Http2ErrorCode.FlowControlError, 'a stream window above 2^31-1');
+    }
+  }
+
+  private onPing(flags: number, streamId: number, payload: Uint8Array): void {
+    if (streamId !== 0) throw protocolError('PING on a stream');
+    if (payload.length !== PING_PAYLOAD_LENGTH) throw new Http2FrameError(Http2ErrorCode.FrameSizeError, `PING of ${payload.length} octets, not 8`);
+    if (flags & FrameFlag.Ack) return this.listener.pingAnswered();
+    this.output.append(pingFrame(payload, true));
+  }
+
+  private onWindowUpdate(streamId: number, payload: Uint8Array): void {
+    const increment = readWindowUpdate(payload);
+    if (increment === 0) throw protocolError('WINDOW_UPDATE with increment 0');
+    if (streamId === 0) {
+      this.sendWindow += increment;
+      if (this.sendWindow > MAX_WINDOW_SIZE) throw new Http2FrameError(Http2ErrorCode.FlowControlError, 'the connection window above 2^31-1');
+    } else {
+      const entry = this.pending.find((candidate) => candidate.streamId === streamId);
+      if (!entry) return;
+      entry.window += increment;
+      if (entry.window > MAX_WINDOW_SIZE) throw new Http2FrameError(Http2ErrorCode.FlowControlError, `stream ${streamId}'s window above 2^31-1`);
+    }
+    this.sendPending();
+  }
+
+  /** A protocol error: GOAWAY with its code, then the socket closes (the listener hears at close). */
+  private fail(error: Error): void {
+    this.failed = true;
+    this.ending = true;
+    const code = error instanceof Http2FrameError ? error.errorCode : error instanceof HpackError ? Http2ErrorCode.CompressionError : Http2ErrorCode.InternalError;
+    this.error ??= new ApnsClientError('APNS_ERR_HTTP2_PROTOCOL', `the server broke HTTP/2 (error code ${code}): ${error.message}`, { cause: error });
+    if (this.socket.destroyed) return;
+    this.output.append(goawayFrame(0, code, Buffer.from(error.message)));
+    this.output.flush();
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
+  }
+}
+
+function protocolError(message: string): Http2FrameError {
+  return new Http2FrameError(Http2ErrorCode.ProtocolError, message);
+}
