@@ -1,0 +1,225 @@
+// The direct transport's wire details against a bare HTTP/2 server: flow control with tiny windows,
+// SETTINGS changed mid-run, CONTINUATION, padding, PRIORITY and unknown frames, PING, GOAWAY, and
+// hostile servers (endless CONTINUATION, oversized frames, bad HPACK, DATA on unknown streams),
+// each checked for nothing lost.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { FrameFlag, FrameType, Http2ErrorCode, encodeHeaderBlock, goawayFrame, pingFrame } from '@apnskit/codec/http2';
+import { createSender, type Http2SenderOptions, type Http2SenderReport } from '../src/index.js';
+import { sendTokens } from './h2-helpers.js';
+import { tokens, within } from './helpers.js';
+import { frame, startRawServer, type RawScript, type RawServer } from './raw-h2-server.js';
+
+const test = suite('http2 direct transport wire');
+
+function options(server: RawServer, extra: Partial<Http2SenderOptions> = {}): Http2SenderOptions {
+  const { certs } = server;
+  return {
+    protocol: 'h2',
+    address: { host: '127.0.0.1', port: server.port },
+    tls: { cert: certs.clientCert, key: certs.clientKey, ca: certs.ca, servername: 'localhost' },
+    topic: certs.topic,
+    requestTimeoutMs: 3000,
+    retryBackoff: { initialMs: 5, maxMs: 20 },
+    backoff: { initialMs: 5, maxMs: 20 },
+    reconnectLimit: 10,
+    ...extra,
+  };
+}
+
+/** Sends `list` through a fresh sender and returns the report, with the server closed afterwards. */
+async function run(script: RawScript, list: readonly string[], payload: object, extra: Partial<Http2SenderOptions> = {}): Promise<{ report: Http2SenderReport; server: RawServer; errors: string[] }> {
+  const server = await startRawServer(script);
+  const errors: string[] = [];
+  try {
+    const sender = createSender(options(server, extra));
+    sender.on('disconnect', (event) => {
+      const code = (event.error as { code?: string } | undefined)?.code;
+      if (code) errors.push(code);
+    });
+    await within(sendTokens(sender, list, payload));
+    const report = await within(sender.close());
+    return { report, server, errors };
+  } finally {
+    await server.close();
+  }
+}
+
+/** Every token reached the server (at least once) and was reported delivered. */
+function allDelivered(report: Http2SenderReport, server: RawServer, list: readonly string[]): void {
+  assert.is(report.sent, list.length);
+  assert.is(report.delivered, list.length, 'all delivered');
+  assert.is(report.failed.length + report.unconfirmedCount, 0);
+  const seen = new Set(server.requests.map((request) => request.path.slice('/3/device/'.length)));
+  for (const token of list) assert.ok(seen.has(token), `${token} reached the server`);
+}
+
+const BIG_PAYLOAD = { aps: { alert: 'x'.repeat(600) } };
+
+test('window exhaustion: a 10-octet stream window and a short connection window; DATA never exceeds either, bodies arrive whole', async () => {
+  const list = tokens(150, 0x500);
+  const { report, server } = await run(
+    {
+      initialSettings: (connection) => connection.settings(100, 10),
+      data: (connection, streamId, length) => {
+        connection.grant(streamId, length);
+        // The connection window is only topped up once nearly spent.
+        if (connection.connectionWindow < 2000) connection.grant(0, 65_535 - connection.connectionWindow);
+      },
+    },
+    list,
+    BIG_PAYLOAD,
+  );
+  allDelivered(report, server, list);
+  const expected = JSON.stringify(BIG_PAYLOAD);
+  for (const request of server.requests) assert.is(request.body.toString(), expected, 'a body reassembled from window-sized DATA frames');
+  for (const connection of server.connections) assert.is(connection.overWindow, 0, 'no DATA beyond a window');
+  const dataFrames = server.connections[0]!.frames.filter((entry) => entry.type === FrameType.Data);
+  assert.ok(dataFrames.every((entry) => entry.length <= 10), 'DATA frames no larger than the stream window');
+  assert.ok(dataFrames.length > 150 * 60, 'each body split into many frames');
+});
+
+test('SETTINGS mid-run: the stream limit falls and rises and INITIAL_WINDOW_SIZE moves open streams; nothing beyond what is in force', async () => {
+  const list = tokens(120, 0x510);
+  let answered = 0;
+  let widened = false;
+  const { report, server } = await run(
+    {
+      initialSettings: (connection) => connection.settings(1, 5),
+      data: (connection) => {
+        // The first stream is stuck on a 5-octet window: a larger INITIAL_WINDOW_SIZE must release it.
+        if (!widened) {
+          widened = true;
+          connection.settings(10, 65_535);
+        }
+      },
+      request: (connection, streamId) => {
+        answered += 1;
+        if (answered === 30) connection.settings(2);
+        if (answered === 60) connection.settings(50);
+        setImmediate(() => connection.answer(streamId));
+      },
+    },
+    list,
+    { aps: { alert: 'Hello there' } },
+  );
+  allDelivered(report, server, list);
+  const connection = server.connections[0]!;
+  assert.is(server.connections.length, 1, 'one connection throughout');
+  assert.is(connection.overLimit, 0, 'never more streams than the limit in force');
+  assert.is(connection.overWindow, 0);
+  assert.is(report.resent, 0, 'nothing refused');
+});
+
+test('CONTINUATION, padding, PRIORITY and unknown frames: answers split and decorated still settle, a 410 with its reason and apns-id', async () => {
+  const list = tokens(40, 0x520);
+  let count = 0;
+  const { report, server } = await run(
+    {
+      request: (connection, streamId) => {
+        count += 1;
+        const unknown = frame(0xfa, 0xff, 0, Buffer.from('ignore me'));
+        const apnsId = `00000000-0000-4000-8000-${String(count).padStart(12, '0')}`;
+        const gone = count % 10 === 0;
+        const block = encodeHeaderBlock(gone ? [[':status', '410'], ['apns-id', apnsId], ['content-type', 'application/json']] : [[':status', '200'], ['apns-id', apnsId]]);
+        // HEADERS: pad length 3, 5 octets of priority, the first 3 octets of the block, 3 octets of padding.
+        const first = Buffer.concat([Buffer.from([3]), Buffer.from([0, 0, 0, 0, 16]), block.subarray(0, 3), Buffer.alloc(3)]);
+        const endStream = gone ? 0 : FrameFlag.EndStream;
+        connection.send(Buffer.concat([unknown, frame(FrameType.Headers, FrameFlag.Padded | FrameFlag.Priority | endStream, streamId, first)]));
+        connection.send(frame(FrameType.Continuation, 0, streamId, block.subarray(3, 6)));
+        connection.send(frame(FrameType.Continuation, FrameFlag.EndHeaders, streamId, block.subarray(6)));
+        connection.send(frame(FrameType.Priority, 0, streamId, Buffer.from([0, 0, 0, 1, 16])));
+        if (gone) {
+          const body = Buffer.from(JSON.stringify({ reason: 'Unregistered', timestamp: 1_700_000_000_000 }));
+          connection.send(frame(FrameType.Data, FrameFlag.Padded | FrameFlag.EndStream, streamId, Buffer.concat([Buffer.from([4]), body, Buffer.alloc(4)])));
+        }
+        connection.open.delete(streamId);
+      },
+    },
+    list,
+    { aps: { alert: 'Hi' } },
+  );
+  assert.is(report.delivered, 36);
+  assert.is(report.failed.length, 4);
+  for (const failure of report.failed) {
+    assert.is(failure.status, 410);
+    assert.is(failure.reason, 'Unregistered');
+    assert.is(failure.timestamp?.getTime(), 1_700_000_000_000);
+    assert.match(failure.apnsId ?? '', /^00000000-0000-4000-8000-0000000000[0-4]0$/);
+  }
+  assert.is(server.connections.length, 1, 'no protocol error along the way');
+});
+
+test('PING: the server\'s is answered with its payload; GOAWAY with lastStreamId and debug data: streams above it go out again', async () => {
+  const list = tokens(60, 0x530);
+  let count = 0;
+  const { report, server } = await run(
+    {
+      initialSettings: (connection) => {
+        connection.settings(100);
+        connection.send(pingFrame(Buffer.from('apnskit!'), false));
+      },
+      request: (connection, streamId) => {
+        count += 1;
+        if (connection.number === 1 && count === 3) {
+          connection.send(goawayFrame(streamId, Http2ErrorCode.NoError, Buffer.from('{"reason":"Shutdown"}')));
+          connection.answer(streamId);
+          setTimeout(() => connection.socket.destroy(), 50);
+          return;
+        }
+        if (connection.number === 1 && count > 3) return;
+        connection.answer(streamId);
+      },
+    },
+    list,
+    { aps: { alert: 'Hi' } },
+  );
+  allDelivered(report, server, list);
+  assert.equal(server.connections[0]!.pingAcks.map(String), ['apnskit!']);
+  assert.ok(server.connections.length >= 2, 'a new connection after GOAWAY');
+  assert.ok(report.resent > 0, 'streams above lastStreamId resent');
+});
+
+/** A connection that breaks the protocol on its first request, differently per connection; the last behaves. */
+const HOSTILE: ((send: (bytes: Buffer) => void, streamId: number) => void)[] = [
+  // Endless CONTINUATION: more than 64 KiB of header block.
+  (send, streamId) => {
+    send(frame(FrameType.Headers, 0, streamId, Buffer.from([0x88])));
+    for (let index = 0; index < 6; index += 1) send(frame(FrameType.Continuation, 0, streamId, Buffer.alloc(16_000, 0x82)));
+  },
+  // A frame over our SETTINGS_MAX_FRAME_SIZE (16 KiB).
+  (send) => send(Buffer.concat([Buffer.from([0x00, 0x50, 0x00, FrameType.Data, 0, 0, 0, 0, 1]), Buffer.alloc(100)])),
+  // HPACK index 0.
+  (send, streamId) => send(frame(FrameType.Headers, FrameFlag.EndHeaders, streamId, Buffer.from([0x80]))),
+  // DATA on a stream never opened.
+  (send) => send(frame(FrameType.Data, 0, 999, Buffer.from('x'))),
+  // PUSH_PROMISE although push is off.
+  (send, streamId) => send(frame(FrameType.PushPromise, FrameFlag.EndHeaders, streamId, Buffer.from([0, 0, 0, 2, 0x82]))),
+];
+const HOSTILE_CODES = [Http2ErrorCode.EnhanceYourCalm, Http2ErrorCode.FrameSizeError, Http2ErrorCode.CompressionError, Http2ErrorCode.ProtocolError, Http2ErrorCode.ProtocolError];
+
+test('hostile servers: endless CONTINUATION, an oversized frame, bad HPACK, DATA on an unknown stream, PUSH_PROMISE: GOAWAY with the right code, and nothing lost', async () => {
+  const list = tokens(30, 0x540);
+  const { report, server, errors } = await run(
+    {
+      request: (connection, streamId) => {
+        const misbehave = HOSTILE[connection.number - 1];
+        if (misbehave) misbehave((bytes) => connection.send(bytes), streamId);
+        else connection.answer(streamId);
+      },
+    },
+    list,
+    { aps: { alert: 'Hi' } },
+    { maxRetries: 10 },
+  );
+  allDelivered(report, server, list);
+  assert.is(server.connections.length, HOSTILE.length + 1);
+  assert.equal(
+    server.goaways.filter(([, code]) => code !== Http2ErrorCode.NoError),
+    HOSTILE_CODES.map((code, index) => [index + 1, code]),
+    'each broken connection closed with GOAWAY and its error code',
+  );
+  assert.equal(errors, HOSTILE.map(() => 'APNS_ERR_HTTP2_PROTOCOL'));
+});
+
+test.run();
