@@ -41,9 +41,11 @@ export class RequestEncoder {
 
   /** Writes the block last prepared at `offset`; returns the offset after. */
   writeBlock(target: Buffer, offset: number): number {
-    offset += this.pseudo.copy(target, offset);
+    target.set(this.pseudo, offset);
+    offset += this.pseudo.length;
     offset = writeLiteralField(PATH_NAME_INDEX, this.path, target, offset);
-    return offset + this.regular.copy(target, offset);
+    target.set(this.regular, offset);
+    return offset + this.regular.length;
   }
 
   private sameHeaders(fields: Fields, providerToken: string | undefined): boolean {

@@ -78,6 +78,8 @@ interface PendingBody {
   readonly body: Uint8Array;
   offset: number;
   window: number;
+  /** END_STREAM is written. */
+  done: boolean;
 }
 
 export class DirectSession {
@@ -90,7 +92,7 @@ export class DirectSession {
   private peerMaxFrameSize = DEFAULT_MAX_FRAME_SIZE;
   private peerMaxStreams = UNLIMITED;
   private sendWindow = DEFAULT_INITIAL_WINDOW_SIZE;
-  private pending: PendingBody[] = [];
+  private readonly pending: PendingBody[] = [];
   private receiveConsumed = 0;
   private blockStreamId = 0;
   private blockParts: Buffer[] = [];
@@ -147,7 +149,7 @@ export class DirectSession {
       this.sendWindow -= body.length;
       this.writeData(streamId, body, 0, body.length, true);
     } else {
-      this.pending.push({ streamId, body, offset: 0, window: this.peerInitialWindow });
+      this.pending.push({ streamId, body, offset: 0, window: this.peerInitialWindow, done: false });
       this.sendPending();
     }
     return streamId;
@@ -200,31 +202,37 @@ export class DirectSession {
     this.output.commit(FRAME_HEADER_LENGTH + length);
   }
 
-  /** Sends queued DATA as far as the connection and stream windows allow, in order. */
+  /** Sends queued DATA as far as the connection and stream windows allow, in order; keeps the rest. */
   private sendPending(): void {
-    let blocked = false;
-    for (const entry of this.pending) {
-      while (entry.offset < entry.body.length || entry.body.length === 0) {
-        const length = Math.min(entry.body.length - entry.offset, this.sendWindow, entry.window, this.peerMaxFrameSize);
-        if (length <= 0 && entry.body.length > 0) break;
-        const last = entry.offset + length === entry.body.length;
-        this.writeData(entry.streamId, entry.body, entry.offset, length, last);
-        entry.offset += length;
-        entry.window -= length;
-        this.sendWindow -= length;
-        if (last) break;
-      }
-      if (this.sendWindow <= 0) {
-        blocked = true;
-        break;
-      }
+    const pending = this.pending;
+    let kept = 0;
+    let index = 0;
+    // Stops at the first body the connection window cannot serve: the rest waits, untouched.
+    for (; index < pending.length; index += 1) {
+      const entry = pending[index]!;
+      if (this.sendWindow <= 0 && entry.body.length > 0) break;
+      this.sendAllowed(entry);
+      if (!entry.done) pending[kept++] = entry;
     }
-    if (blocked || this.pending.some((entry) => entry.offset < entry.body.length)) this.pending = this.pending.filter((entry) => entry.offset < entry.body.length);
-    else this.pending = [];
+    pending.splice(kept, index - kept);
+  }
+
+  /** One stream's queued DATA, as much as its window, the connection's and MAX_FRAME_SIZE allow. */
+  private sendAllowed(entry: PendingBody): void {
+    while (!entry.done) {
+      const length = Math.min(entry.body.length - entry.offset, this.sendWindow, entry.window, this.peerMaxFrameSize);
+      if (length <= 0 && entry.body.length > 0) return;
+      entry.done = entry.offset + length === entry.body.length;
+      this.writeData(entry.streamId, entry.body, entry.offset, length, entry.done);
+      entry.offset += length;
+      entry.window -= length;
+      this.sendWindow -= length;
+    }
   }
 
   private dropPending(streamId: number): void {
-    if (this.pending.length > 0) this.pending = this.pending.filter((entry) => entry.streamId !== streamId);
+    const at = this.pending.findIndex((entry) => entry.streamId === streamId);
+    if (at >= 0) this.pending.splice(at, 1);
   }
 
   private receive(chunk: Buffer): void {

@@ -52,7 +52,8 @@ export function rawStringLength(text: string): number {
 function writeRawString(text: string, target: Uint8Array, offset: number): number {
   const bytes = Buffer.byteLength(text);
   offset = writeInteger(target, offset, bytes, STRING_PREFIX_BITS, RAW_STRING_PATTERN);
-  const view = Buffer.from(target.buffer, target.byteOffset, target.byteLength);
+  // A Buffer writes strings itself; a bare Uint8Array needs a Buffer view over it.
+  const view = target instanceof Buffer ? target : Buffer.from(target.buffer, target.byteOffset, target.byteLength);
   return offset + view.write(text, offset, bytes, 'utf8');
 }
 
