@@ -101,6 +101,7 @@ export class DirectSession {
   /** Set once we sent GOAWAY or the peer did: no new streams. */
   private ending = false;
   private failed = false;
+  private closing = false;
   private error: Error | undefined;
 
   constructor(
@@ -165,9 +166,10 @@ export class DirectSession {
     if (!this.socket.destroyed) this.output.append(pingFrame(new Uint8Array(PING_PAYLOAD_LENGTH), false));
   }
 
-  /** A clean close: GOAWAY (NO_ERROR), then the socket ends. */
+  /** A clean close: GOAWAY (NO_ERROR), then the socket ends. Once. */
   close(): void {
-    if (this.socket.destroyed) return;
+    if (this.closing || this.socket.destroyed) return;
+    this.closing = true;
     this.ending = true;
     this.output.append(goawayFrame(0, Http2ErrorCode.NoError));
     this.output.flush();
@@ -410,7 +412,8 @@ export class DirectSession {
     this.ending = true;
     const code = error instanceof Http2FrameError ? error.errorCode : error instanceof HpackError ? Http2ErrorCode.CompressionError : Http2ErrorCode.InternalError;
     this.error ??= new ApnsClientError('APNS_ERR_HTTP2_PROTOCOL', `the server broke HTTP/2 (error code ${code}): ${error.message}`, { cause: error });
-    if (this.socket.destroyed) return;
+    if (this.closing || this.socket.destroyed) return;
+    this.closing = true;
     this.output.append(goawayFrame(0, code, Buffer.from(error.message)));
     this.output.flush();
     this.socket.end();
