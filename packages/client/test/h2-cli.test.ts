@@ -116,6 +116,45 @@ test('a tokens file with an unreadable line, text output, priority and expiry fl
   }
 });
 
+test('tokens of any whole number of bytes go out over HTTP/2 (Apple: do not assume a length); an odd digit count is reported', async ({ mock }) => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join: joinPath } = await import('node:path');
+  const { runSendHttp2 } = await import('../src/cli/h2-run.js');
+  const dir = mkdtempSync(joinPath(tmpdir(), 'apns-send-h2-'));
+  try {
+    const long = token(40) + 'beef'.repeat(20);
+    const short = '<0a0b 0c0d>';
+    const file = joinPath(dir, 'tokens.txt');
+    writeFileSync(file, `${long}\n${token(41)}\n${short}\n${token(42).slice(1)}\n${long.toUpperCase()}\n`);
+    const parsed = await parseSendCommand([...tokenArgs(mock), '--tokens-file', file, '--alert', 'Hi', '--json'], {});
+    if (parsed.help) throw new Error('unexpected --help');
+    let stdout = '';
+    const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true } };
+    assert.is(await runSendHttp2(parsed, io), 1);
+    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.is(lines.length, 2);
+    assert.is(lines[0]!.line, 4);
+    assert.match(String(lines[0]!.reason), /even number of hex digits/);
+    assert.equal({ sent: lines[1]!.sent, delivered: lines[1]!.delivered, failed: lines[1]!.failed }, { sent: 4, delivered: 4, failed: 1 });
+    const held = mock.notifications.filter((notification) => notification.format === 'h2').map((notification) => notification.token).sort();
+    assert.equal(held, [long, long, token(41), '0a0b0c0d'].sort());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--token takes any whole number of bytes with --http2, 32 bytes only on the binary gateway', async ({ mock }) => {
+  const long = token(50) + 'ab'.repeat(8);
+  const parsed = await parseSendCommand([...tokenArgs(mock), '--token', long, '--alert', 'Hi'], {});
+  if (parsed.help || parsed.tokens.kind !== 'list') throw new Error('expected a token list');
+  assert.equal(parsed.tokens.tokens, [Buffer.from(long, 'hex')]);
+  const refusal = (argv: string[]) => parseSendCommand(argv, {}).then(() => 'accepted', (error: Error) => error.message);
+  assert.match(await refusal([...tokenArgs(mock), '--token', long.slice(1), '--alert', 'Hi']), /give its bytes in hex \(an even number of digits\)/);
+  const paths = mock.certs.paths;
+  assert.match(await refusal(['--gateway', '127.0.0.1:1', '--cert', paths.clientCert, '--key', paths.clientKey, '--token', long, '--alert', 'Hi']), /give 64 hex digits \(32 bytes\)/);
+});
+
 test('a sender that gives up mid-run: stopped early, the rest unconfirmed, exit 1', async ({ mock }) => {
   const { runSendHttp2 } = await import('../src/cli/h2-run.js');
   const key = mock.http2.addKey({ environment: 'production' });

@@ -1,7 +1,7 @@
 // What an application needs; wire layout and lower-level writers are in '@apnskit/codec/wire'.
 export { Priority, PayloadLimit, TOKEN_LENGTH, type PriorityValue } from './constants.js';
 export { ApnsCodecError, isApnsCodecError, type CodecErrorCode } from './errors.js';
-export { parseToken, formatToken, isValidToken, type TokenInput } from './token.js';
+export { parseToken, formatToken, isValidToken, type TokenInput, type TokenRules } from './token.js';
 export { Status, statusInfo, statusName, type KnownStatus, type StatusInfo, type StatusOutcome } from './status.js';
 export { type EncodeOptions, type Notification, type NotificationFormat, type PayloadObject } from './notification.js';
 export { encodeNotification, encodeNotificationInto, encodedLength } from './encode.js';

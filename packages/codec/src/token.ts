@@ -9,14 +9,24 @@ const DECORATION = /[\s<>]/g;
 const HEX = /^[0-9a-fA-F]*$/;
 const NON_HEX = /[^0-9a-fA-F]/;
 
-/** Parses a device token into a fresh 32-byte Buffer. */
-export function parseToken(input: TokenInput): Buffer {
-  if (typeof input === 'string') return parseHexToken(input);
+/** Which token lengths a protocol takes. */
+export interface TokenRules {
+  /**
+   * Any whole number of bytes, one or more: the HTTP/2 provider API, where Apple says not to
+   * assume a length. Default false: the binary protocol's 32 bytes.
+   */
+  readonly anyLength?: boolean;
+}
+
+/** Parses a device token into a fresh Buffer: 32 bytes, or any whole number of bytes with `anyLength`. */
+export function parseToken(input: TokenInput, rules: TokenRules = {}): Buffer {
+  const anyLength = rules.anyLength === true;
+  if (typeof input === 'string') return parseHexToken(input, anyLength);
   if (input instanceof Uint8Array) {
-    if (input.length !== TOKEN_LENGTH) {
+    if (anyLength ? input.length === 0 : input.length !== TOKEN_LENGTH) {
       throw new ApnsCodecError(
         'APNS_ERR_INVALID_TOKEN',
-        `device token must be ${TOKEN_LENGTH} bytes, got ${input.length}`,
+        anyLength ? 'device token is empty' : `device token must be ${TOKEN_LENGTH} bytes, got ${input.length}`,
       );
     }
     return Buffer.from(input);
@@ -27,7 +37,7 @@ export function parseToken(input: TokenInput): Buffer {
   );
 }
 
-function parseHexToken(text: string): Buffer {
+function parseHexToken(text: string, anyLength: boolean): Buffer {
   const hex = text.replace(DECORATION, '');
   if (!HEX.test(hex)) {
     throw new ApnsCodecError(
@@ -35,7 +45,13 @@ function parseHexToken(text: string): Buffer {
       `device token must be hexadecimal; found ${JSON.stringify(firstNonHex(hex))} in ${JSON.stringify(truncate(text))}`,
     );
   }
-  if (hex.length !== HEX_TOKEN_LENGTH) {
+  if (anyLength && (hex.length === 0 || hex.length % 2 !== 0)) {
+    throw new ApnsCodecError(
+      'APNS_ERR_INVALID_TOKEN',
+      `device token must be whole bytes (an even number of hex digits, at least 2), got ${hex.length} digits`,
+    );
+  }
+  if (!anyLength && hex.length !== HEX_TOKEN_LENGTH) {
     throw new ApnsCodecError(
       'APNS_ERR_INVALID_TOKEN',
       `device token must be ${HEX_TOKEN_LENGTH} hex digits (${TOKEN_LENGTH} bytes), got ${hex.length} digits`,
@@ -52,12 +68,14 @@ export function formatToken(token: Uint8Array): string {
   return Buffer.from(token.buffer, token.byteOffset, token.byteLength).toString('hex');
 }
 
-/** True when the input would parse as a device token. */
-export function isValidToken(input: unknown): input is TokenInput {
-  if (input instanceof Uint8Array) return input.length === TOKEN_LENGTH;
+/** True when the input would parse as a device token under the same rules. */
+export function isValidToken(input: unknown, rules: TokenRules = {}): input is TokenInput {
+  const anyLength = rules.anyLength === true;
+  if (input instanceof Uint8Array) return anyLength ? input.length > 0 : input.length === TOKEN_LENGTH;
   if (typeof input !== 'string') return false;
   const hex = input.replace(DECORATION, '');
-  return hex.length === HEX_TOKEN_LENGTH && HEX.test(hex);
+  const lengthFits = anyLength ? hex.length > 0 && hex.length % 2 === 0 : hex.length === HEX_TOKEN_LENGTH;
+  return lengthFits && HEX.test(hex);
 }
 
 /** Bytes of a token that is already bytes, or parsed from hex; no copy when it is a Buffer. */

@@ -67,4 +67,22 @@ test('parseToken names what it got and shortens long input in messages', () => {
   assert.equal(parseToken(new Uint8Array(32).fill(255)), Buffer.alloc(32, 255));
 });
 
+test('with anyLength, any whole number of bytes is a token (the HTTP/2 provider API), still hex and never empty', () => {
+  const long = HEX + HEX.slice(0, 36);
+  assert.equal(parseToken(long, { anyLength: true }), Buffer.from(long, 'hex'));
+  assert.equal(parseToken(`<${HEX.slice(0, 8)}>`, { anyLength: true }), Buffer.from(HEX.slice(0, 8), 'hex'));
+  assert.equal(parseToken(Buffer.alloc(40, 7), { anyLength: true }), Buffer.alloc(40, 7));
+  assert.throws(() => parseToken(HEX.slice(1), { anyLength: true }), /even number of hex digits, at least 2\), got 63 digits/);
+  assert.throws(() => parseToken('', { anyLength: true }), /got 0 digits/);
+  assert.throws(() => parseToken(Buffer.alloc(0), { anyLength: true }), /device token is empty/);
+  assert.throws(() => parseToken(`${HEX}zz`, { anyLength: true }), /found "z"/);
+  assert.ok(isValidToken(long, { anyLength: true }));
+  assert.ok(isValidToken(Buffer.alloc(1), { anyLength: true }));
+  assert.not.ok(isValidToken(long));
+  assert.not.ok(isValidToken(HEX.slice(1), { anyLength: true }));
+  assert.not.ok(isValidToken('', { anyLength: true }));
+  assert.not.ok(isValidToken(Buffer.alloc(0), { anyLength: true }));
+  assert.not.ok(isValidToken(`${HEX}zz`, { anyLength: true }));
+});
+
 test.run();

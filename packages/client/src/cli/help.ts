@@ -35,7 +35,7 @@ export const HELP = formatHelp({
     {
       title: 'Recipients',
       rows: [
-        ['--token HEX', 'a device token, 64 hex digits; repeat the flag for more'],
+        ['--token HEX', 'a device token, 64 hex digits (any whole number of bytes with --http2); repeat the flag for more'],
         ['--tokens-file FILE', 'one token per line (blank lines skipped); read as a stream, so millions are fine;'],
         ['', 'a line that is not a token is reported with its line number and counted as failed'],
       ],

@@ -1,7 +1,7 @@
 // apns-send's command line: shared address/credential flags from @apnskit/tls plus its own.
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { isValidToken, parseToken, type NotificationFormat } from '@apnskit/codec';
+import { isValidToken, parseToken, type NotificationFormat, type TokenRules } from '@apnskit/codec';
 import type { Address, ApnsTlsOptions } from '@apnskit/tls';
 import { integerFlag, parseCommonFlags, shownValue, UsageError } from '@apnskit/tls/cli';
 import { GATEWAY_PORT, gatewayAddress } from '../address.js';
@@ -90,7 +90,7 @@ export async function parseSendCommand(
   return {
     help: false,
     ...parsed.common,
-    tokens: await tokenSource(values.token as string[] | undefined, values['tokens-file'] as string | undefined),
+    tokens: await tokenSource(values.token as string[] | undefined, values['tokens-file'] as string | undefined, { anyLength: http2 }),
     payload,
     priority: priorityFrom(values.priority as string | undefined),
     expiry: expirySeconds === 0 ? 0 : Math.floor(now() / 1000) + expirySeconds,
@@ -115,7 +115,7 @@ function reliabilityFrom(values: Record<string, string | string[] | boolean | un
   };
 }
 
-async function tokenSource(tokens: string[] | undefined, tokensFile: string | undefined): Promise<TokenSource> {
+async function tokenSource(tokens: string[] | undefined, tokensFile: string | undefined, rules: TokenRules): Promise<TokenSource> {
   if (tokens !== undefined && tokensFile !== undefined) {
     throw new UsageError('give either --token HEX (repeatable) or --tokens-file FILE, not both');
   }
@@ -126,10 +126,11 @@ async function tokenSource(tokens: string[] | undefined, tokensFile: string | un
   return {
     kind: 'list',
     tokens: tokens.map((text) => {
-      if (!isValidToken(text)) {
-        throw new UsageError(`--token ${JSON.stringify(shownValue(text))} is not a device token: give 64 hex digits (32 bytes)`);
+      if (!isValidToken(text, rules)) {
+        const expected = rules.anyLength ? 'its bytes in hex (an even number of digits)' : '64 hex digits (32 bytes)';
+        throw new UsageError(`--token ${JSON.stringify(shownValue(text))} is not a device token: give ${expected}`);
       }
-      return parseToken(text);
+      return parseToken(text, rules);
     }),
   };
 }

@@ -1,7 +1,7 @@
 // Lines of a tokens file read in place from the bytes: the usual line (64 hex digits) is decoded
 // straight into one reused token buffer, with no string, no Buffer and no object per line.
 // Anything else goes through parseTokenLine, which tolerates spaces and <...> or names the problem.
-import { isApnsCodecError, parseToken, TOKEN_LENGTH } from '@apnskit/codec';
+import { isApnsCodecError, parseToken, TOKEN_LENGTH, type TokenRules } from '@apnskit/codec';
 
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
@@ -38,11 +38,11 @@ export type TokenEntry =
   | { readonly kind: 'malformed'; readonly text: string; readonly line: number; readonly reason: string };
 
 /** Parses one line; blank lines are skipped (undefined). `line` is 1-based. */
-export function parseTokenLine(text: string, line: number): TokenEntry | undefined {
+export function parseTokenLine(text: string, line: number, rules: TokenRules = {}): TokenEntry | undefined {
   const trimmed = text.trim();
   if (trimmed.length === 0) return undefined;
   try {
-    return { kind: 'token', token: parseToken(trimmed), line };
+    return { kind: 'token', token: parseToken(trimmed, rules), line };
   } catch (error) {
     if (!isApnsCodecError(error)) throw error;
     return { kind: 'malformed', text: trimmed, line, reason: error.message };
@@ -56,16 +56,24 @@ export type LineKind = 'token' | 'malformed' | 'end';
  * token (in `token`, overwritten by the next call) or a malformed line (in `malformed`).
  */
 export class TokenLines {
-  /** The current token: the same buffer every time (copy it to keep it). */
-  readonly token: Buffer = Buffer.allocUnsafe(TOKEN_LENGTH);
+  /**
+   * The current token (copy it to keep it). A 32-byte token is always the same reused buffer;
+   * with `anyLength`, a token of another length is a buffer of its own, so read `token` after
+   * every `next()`.
+   */
+  token: Buffer;
   malformed: { readonly text: string; readonly reason: string } | undefined;
   private at = 0;
+  private readonly reused = Buffer.allocUnsafe(TOKEN_LENGTH);
 
   constructor(
     private readonly bytes: Buffer,
     /** Number of the line before the block's first (1-based numbering). */
     public line: number,
-  ) {}
+    private readonly rules: TokenRules = {},
+  ) {
+    this.token = this.reused;
+  }
 
   next(): LineKind {
     const { bytes } = this;
@@ -77,11 +85,19 @@ export class TokenLines {
       this.at = stop + 1;
       this.line += 1;
       const end = stop > start && bytes[stop - 1] === CARRIAGE_RETURN ? stop - 1 : stop;
-      if (end - start === HEX_TOKEN_LENGTH && decodeHexToken(bytes, start, this.token)) return 'token';
-      const entry = parseTokenLine(bytes.toString('utf8', start, end), this.line);
+      if (end - start === HEX_TOKEN_LENGTH && decodeHexToken(bytes, start, this.reused)) {
+        this.token = this.reused;
+        return 'token';
+      }
+      const entry = parseTokenLine(bytes.toString('utf8', start, end), this.line, this.rules);
       if (entry === undefined) continue;
       if (entry.kind === 'token') {
-        entry.token.copy(this.token);
+        if (entry.token.length === TOKEN_LENGTH) {
+          entry.token.copy(this.reused);
+          this.token = this.reused;
+        } else {
+          this.token = entry.token;
+        }
         return 'token';
       }
       this.malformed = entry;
