@@ -4,7 +4,9 @@
 // each checked for nothing lost.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FrameFlag, FrameType, Http2ErrorCode, encodeHeaderBlock, goawayFrame, pingFrame } from '@apnskit/codec/http2';
+import { connect as netConnect, createServer as createNetServer, type AddressInfo } from 'node:net';
+import { FrameFlag, FrameType, Http2ErrorCode, encodeHeaderBlock, goawayFrame, pingFrame, settingsFrame } from '@apnskit/codec/http2';
+import { DirectSession } from '../src/h2/direct/session.js';
 import { createSender, type Http2SenderOptions, type Http2SenderReport } from '../src/index.js';
 import { sendTokens } from './h2-helpers.js';
 import { tokens, within } from './helpers.js';
@@ -220,6 +222,26 @@ test('hostile servers: endless CONTINUATION, an oversized frame, bad HPACK, DATA
     'each broken connection closed with GOAWAY and its error code',
   );
   assert.equal(errors, HOSTILE.map(() => 'APNS_ERR_HTTP2_PROTOCOL'));
+});
+
+test('a server that floods PINGs and never reads the answers: the session ends once its unsent answers pass the bound', async () => {
+  // More answers than loopback's kernel buffers hold (several MiB), so the rest waits in the socket.
+  const ping = pingFrame(Buffer.alloc(8), false);
+  const flood = Buffer.concat([settingsFrame([]), Buffer.alloc(ping.length * 1_000_000, ping)]);
+  const server = createNetServer((socket) => {
+    socket.pause();
+    socket.on('error', () => undefined);
+    socket.write(flood);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const socket = netConnect((server.address() as AddressInfo).port, '127.0.0.1');
+  const closed = new Promise<Error | undefined>((resolve) => {
+    new DirectSession(socket, { settings: () => undefined, headers: () => undefined, data: () => undefined, reset: () => undefined, goaway: () => undefined, pingAnswered: () => undefined, closed: resolve }, 256 * 1024);
+  });
+  const error = await within(closed);
+  server.close();
+  assert.is((error as { code?: string } | undefined)?.code, 'APNS_ERR_HTTP2_PROTOCOL');
+  assert.match(error!.message, /stopped reading/);
 });
 
 test.run();

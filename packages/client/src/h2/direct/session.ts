@@ -49,6 +49,8 @@ const HEADER_TABLE_SIZE = 4096;
 const MAX_HEADER_LIST_SIZE = 16_384;
 /** A header block (HEADERS + CONTINUATION) larger than this ends the connection: APNs' are ~100 octets. */
 export const MAX_HEADER_BLOCK_BYTES = 64 * 1024;
+/** Octets written and not yet taken by the peer, beyond which it is not reading: the session ends (our own requests stay far below). */
+export const MAX_UNSENT_BYTES = 32 * 1024 * 1024;
 /** After our GOAWAY for a protocol error, the socket is destroyed if the peer has not closed it by then. */
 const CLOSE_GRACE_MS = 1000;
 const PRIORITY_PAYLOAD_LENGTH = 5;
@@ -107,9 +109,15 @@ export class DirectSession {
   constructor(
     private readonly socket: Duplex,
     private readonly listener: SessionListener,
+    maxUnsentBytes = MAX_UNSENT_BYTES,
   ) {
     this.output = new OutputBatch((bytes) => {
-      if (!socket.destroyed) socket.write(bytes);
+      if (socket.destroyed) return;
+      socket.write(bytes);
+      // A peer that sends (PINGs, SETTINGS) but never reads our answers must not grow our memory.
+      if (socket.writableLength > maxUnsentBytes) {
+        this.destroy(new ApnsClientError('APNS_ERR_HTTP2_PROTOCOL', `the server stopped reading: over ${maxUnsentBytes} octets unsent`));
+      }
     });
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (error: Error) => {
