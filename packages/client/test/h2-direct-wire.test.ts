@@ -182,46 +182,91 @@ test('PING: the server\'s is answered with its payload; GOAWAY with lastStreamId
   assert.ok(report.resent > 0, 'streams above lastStreamId resent');
 });
 
-/** A connection that breaks the protocol on its first request, differently per connection; the last behaves. */
-const HOSTILE: ((send: (bytes: Buffer) => void, streamId: number) => void)[] = [
-  // Endless CONTINUATION: more than 64 KiB of header block.
-  (send, streamId) => {
-    send(frame(FrameType.Headers, 0, streamId, Buffer.from([0x88])));
-    for (let index = 0; index < 6; index += 1) send(frame(FrameType.Continuation, 0, streamId, Buffer.alloc(16_000, 0x82)));
-  },
-  // A frame over our SETTINGS_MAX_FRAME_SIZE (16 KiB).
-  (send) => send(Buffer.concat([Buffer.from([0x00, 0x50, 0x00, FrameType.Data, 0, 0, 0, 0, 1]), Buffer.alloc(100)])),
-  // HPACK index 0.
-  (send, streamId) => send(frame(FrameType.Headers, FrameFlag.EndHeaders, streamId, Buffer.from([0x80]))),
-  // DATA on a stream never opened.
-  (send) => send(frame(FrameType.Data, 0, 999, Buffer.from('x'))),
-  // PUSH_PROMISE although push is off.
-  (send, streamId) => send(frame(FrameType.PushPromise, FrameFlag.EndHeaders, streamId, Buffer.from([0, 0, 0, 2, 0x82]))),
-];
-const HOSTILE_CODES = [Http2ErrorCode.EnhanceYourCalm, Http2ErrorCode.FrameSizeError, Http2ErrorCode.CompressionError, Http2ErrorCode.ProtocolError, Http2ErrorCode.ProtocolError];
+/** A broken server: what it does (on the first request, or instead of its first SETTINGS) and the GOAWAY code it earns. */
+interface Breakage {
+  readonly what: string;
+  readonly code: number;
+  readonly onRequest?: (send: (bytes: Buffer) => void, streamId: number) => void;
+  readonly instead?: (send: (bytes: Buffer) => void) => void;
+}
 
-test('hostile servers: endless CONTINUATION, an oversized frame, bad HPACK, DATA on an unknown stream, PUSH_PROMISE: GOAWAY with the right code, and nothing lost', async () => {
-  const list = tokens(30, 0x540);
+function uint32(value: number): Buffer {
+  const bytes = Buffer.alloc(4);
+  bytes.writeUInt32BE(value);
+  return bytes;
+}
+
+function setting(id: number, value: number): Buffer {
+  return frame(FrameType.Settings, 0, 0, Buffer.concat([Buffer.from([0, id]), uint32(value)]));
+}
+
+const BREAKAGES: readonly Breakage[] = [
+  {
+    what: 'endless CONTINUATION (over 64 KiB of header block)',
+    code: Http2ErrorCode.EnhanceYourCalm,
+    onRequest: (send, streamId) => {
+      send(frame(FrameType.Headers, 0, streamId, Buffer.from([0x88])));
+      for (let index = 0; index < 6; index += 1) send(frame(FrameType.Continuation, 0, streamId, Buffer.alloc(16_000, 0x82)));
+    },
+  },
+  { what: 'a frame over our SETTINGS_MAX_FRAME_SIZE', code: Http2ErrorCode.FrameSizeError, onRequest: (send) => send(Buffer.concat([Buffer.from([0x00, 0x50, 0x00, FrameType.Data, 0, 0, 0, 0, 1]), Buffer.alloc(100)])) },
+  { what: 'HPACK index 0', code: Http2ErrorCode.CompressionError, onRequest: (send, streamId) => send(frame(FrameType.Headers, FrameFlag.EndHeaders, streamId, Buffer.from([0x80]))) },
+  { what: 'DATA on a stream never opened', code: Http2ErrorCode.ProtocolError, onRequest: (send) => send(frame(FrameType.Data, 0, 999, Buffer.from('x'))) },
+  { what: 'PUSH_PROMISE with push disabled', code: Http2ErrorCode.ProtocolError, onRequest: (send, streamId) => send(frame(FrameType.PushPromise, FrameFlag.EndHeaders, streamId, Buffer.from([0, 0, 0, 2, 0x82]))) },
+  { what: 'RST_STREAM on stream 0', code: Http2ErrorCode.ProtocolError, onRequest: (send) => send(frame(FrameType.RstStream, 0, 0, uint32(0))) },
+  { what: 'SETTINGS_ENABLE_PUSH 1 from a server', code: Http2ErrorCode.ProtocolError, onRequest: (send) => send(setting(2, 1)) },
+  { what: 'SETTINGS_MAX_FRAME_SIZE below 16384', code: Http2ErrorCode.ProtocolError, onRequest: (send) => send(setting(5, 100)) },
+  { what: 'SETTINGS_INITIAL_WINDOW_SIZE above 2^31-1', code: Http2ErrorCode.FlowControlError, onRequest: (send) => send(setting(4, 2 ** 31)) },
+  { what: 'SETTINGS on a stream', code: Http2ErrorCode.ProtocolError, onRequest: (send, streamId) => send(frame(FrameType.Settings, 0, streamId)) },
+  { what: 'SETTINGS ACK with a payload', code: Http2ErrorCode.FrameSizeError, onRequest: (send) => send(frame(FrameType.Settings, FrameFlag.Ack, 0, Buffer.alloc(6))) },
+  { what: 'WINDOW_UPDATE of 0', code: Http2ErrorCode.ProtocolError, onRequest: (send) => send(frame(FrameType.WindowUpdate, 0, 0, uint32(0))) },
+  { what: 'the connection window pushed past 2^31-1', code: Http2ErrorCode.FlowControlError, onRequest: (send) => send(frame(FrameType.WindowUpdate, 0, 0, uint32(2 ** 31 - 1))) },
+  { what: 'a PING of 7 octets', code: Http2ErrorCode.FrameSizeError, onRequest: (send) => send(frame(FrameType.Ping, 0, 0, Buffer.alloc(7))) },
+  { what: 'a PING on a stream', code: Http2ErrorCode.ProtocolError, onRequest: (send, streamId) => send(frame(FrameType.Ping, 0, streamId, Buffer.alloc(8))) },
+  { what: 'GOAWAY on a stream', code: Http2ErrorCode.ProtocolError, onRequest: (send, streamId) => send(frame(FrameType.Goaway, 0, streamId, Buffer.alloc(8))) },
+  { what: 'CONTINUATION without HEADERS', code: Http2ErrorCode.ProtocolError, onRequest: (send, streamId) => send(frame(FrameType.Continuation, FrameFlag.EndHeaders, streamId, Buffer.from([0x88]))) },
+  { what: 'DATA inside a header block', code: Http2ErrorCode.ProtocolError, onRequest: (send, streamId) => send(Buffer.concat([frame(FrameType.Headers, 0, streamId, Buffer.from([0x88])), frame(FrameType.Data, 0, streamId, Buffer.from('x'))])) },
+  { what: 'HEADERS on stream 0', code: Http2ErrorCode.ProtocolError, onRequest: (send) => send(frame(FrameType.Headers, FrameFlag.EndHeaders, 0, Buffer.from([0x88]))) },
+  { what: 'DATA on stream 0', code: Http2ErrorCode.ProtocolError, onRequest: (send) => send(frame(FrameType.Data, 0, 0, Buffer.from('x'))) },
+  { what: 'a PRIORITY of 4 octets', code: Http2ErrorCode.FrameSizeError, onRequest: (send, streamId) => send(frame(FrameType.Priority, 0, streamId, Buffer.alloc(4))) },
+  { what: 'padding longer than the DATA frame', code: Http2ErrorCode.ProtocolError, onRequest: (send, streamId) => send(frame(FrameType.Data, FrameFlag.Padded, streamId, Buffer.from([9, 1]))) },
+  { what: 'a PING before any SETTINGS', code: Http2ErrorCode.ProtocolError, instead: (send) => send(pingFrame(Buffer.alloc(8), false)) },
+];
+
+test('hostile servers, one per connection: each breakage closes that connection with GOAWAY and its error code, and nothing is lost', async () => {
+  const list = tokens(20, 0x540);
   const { report, server, errors } = await run(
     {
+      initialSettings: (connection) => {
+        const breakage = BREAKAGES[connection.number - 1];
+        if (breakage?.instead) breakage.instead((bytes) => connection.send(bytes));
+        else connection.settings(100);
+      },
       request: (connection, streamId) => {
-        const misbehave = HOSTILE[connection.number - 1];
-        if (misbehave) misbehave((bytes) => connection.send(bytes), streamId);
+        const breakage = BREAKAGES[connection.number - 1];
+        if (breakage?.onRequest) breakage.onRequest((bytes) => connection.send(bytes), streamId);
         else connection.answer(streamId);
       },
     },
     list,
     { aps: { alert: 'Hi' } },
-    { maxRetries: 10 },
+    { maxRetries: 50, reconnectLimit: 50 },
   );
   allDelivered(report, server, list);
-  assert.is(server.connections.length, HOSTILE.length + 1);
-  assert.equal(
-    server.goaways.filter(([, code]) => code !== Http2ErrorCode.NoError),
-    HOSTILE_CODES.map((code, index) => [index + 1, code]),
-    'each broken connection closed with GOAWAY and its error code',
-  );
-  assert.equal(errors, HOSTILE.map(() => 'APNS_ERR_HTTP2_PROTOCOL'));
+  assert.is(server.connections.length, BREAKAGES.length + 1);
+  const codes = new Map(server.goaways.filter(([, code]) => code !== Http2ErrorCode.NoError));
+  BREAKAGES.forEach((breakage, index) => assert.is(codes.get(index + 1), breakage.code, breakage.what));
+  assert.equal(errors, BREAKAGES.map(() => 'APNS_ERR_HTTP2_PROTOCOL'));
+});
+
+test('a header block larger than the server\'s MAX_FRAME_SIZE goes out as HEADERS and CONTINUATION', async () => {
+  const list = tokens(3, 0x550);
+  const bundle = `com.example.${'long'.repeat(5000)}`;
+  const { report, server } = await run({}, list, { aps: { alert: 'Hi' } }, { topic: bundle });
+  allDelivered(report, server, list);
+  const frames = server.connections[0]!.frames;
+  assert.ok(frames.some((entry) => entry.type === FrameType.Continuation), 'CONTINUATION sent');
+  assert.ok(frames.every((entry) => entry.length <= 16_384), 'no frame above the default MAX_FRAME_SIZE');
 });
 
 test('a server that floods PINGs and never reads the answers: the session ends once its unsent answers pass the bound', async () => {

@@ -57,7 +57,9 @@ export class RawConnection {
   readonly bodies = new Map<number, Buffer[]>();
   readonly paths = new Map<number, string>();
   private readonly pendingSettings: { maxStreams?: number; initialWindow?: number }[] = [];
-  readonly decoder = new HpackDecoder();
+  readonly decoder = new HpackDecoder(4096, 1 << 20);
+  /** A request's header block so far (HEADERS, then CONTINUATION until END_HEADERS). */
+  readonly headerParts: Buffer[] = [];
   /** Payloads of the PING ACKs the client sent. */
   readonly pingAcks: Buffer[] = [];
 
@@ -160,8 +162,12 @@ export async function startRawServer(script: RawScript = {}): Promise<RawServer>
           connection.send(settingsAckFrame());
         }
         return;
-      case FrameType.Headers: {
-        const fields = connection.decoder.decode(payload);
+      case FrameType.Headers:
+      case FrameType.Continuation: {
+        connection.headerParts.push(Buffer.from(payload));
+        if ((flags & FrameFlag.EndHeaders) === 0) return;
+        const fields = connection.decoder.decode(Buffer.concat(connection.headerParts));
+        connection.headerParts.length = 0;
         connection.paths.set(streamId, fields[fields.indexOf(':path') + 1] ?? '');
         connection.open.add(streamId);
         connection.overLimit = Math.max(connection.overLimit, connection.open.size - connection.maxStreams);
