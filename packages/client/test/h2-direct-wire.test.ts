@@ -269,6 +269,15 @@ test('a header block larger than the server\'s MAX_FRAME_SIZE goes out as HEADER
   assert.ok(frames.every((entry) => entry.length <= 16_384), 'no frame above the default MAX_FRAME_SIZE');
 });
 
+test('a server that never closes its side: close() still resolves, the socket cut off after the grace', async () => {
+  const list = tokens(5, 0x560);
+  const started = Date.now();
+  const { report, server } = await run({ halfOpen: true }, list, { aps: { alert: 'Hi' } });
+  allDelivered(report, server, list);
+  assert.ok(Date.now() - started < 5000);
+  assert.ok(server.goaways.some(([, code]) => code === Http2ErrorCode.NoError), 'our GOAWAY (NO_ERROR) came first');
+});
+
 test('a server that floods PINGs and never reads the answers: the session ends once its unsent answers pass the bound', async () => {
   // More answers than loopback's kernel buffers hold (several MiB), so the rest waits in the socket.
   const ping = pingFrame(Buffer.alloc(8), false);

@@ -107,6 +107,8 @@ export class RawConnection {
 }
 
 export interface RawScript {
+  /** Keep our side open when the client ends its side (a server that never closes). */
+  halfOpen?: boolean;
   /** The first SETTINGS (default: MAX_CONCURRENT_STREAMS 100). */
   initialSettings?(connection: RawConnection): void;
   /** A complete request (END_STREAM seen): default answer 200. */
@@ -130,7 +132,7 @@ export async function startRawServer(script: RawScript = {}): Promise<RawServer>
   const connections: RawConnection[] = [];
   const requests: RawRequest[] = [];
   const goaways: [number, number][] = [];
-  const server: Server = createServer({ key: certs.serverKey, cert: certs.serverCert, ALPNProtocols: ['h2'] }, (socket) => {
+  const server: Server = createServer({ key: certs.serverKey, cert: certs.serverCert, ALPNProtocols: ['h2'], allowHalfOpen: script.halfOpen === true }, (socket) => {
     const connection = new RawConnection(connections.length + 1, socket);
     connections.push(connection);
     socket.on('error', () => undefined);

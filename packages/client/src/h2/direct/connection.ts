@@ -13,6 +13,7 @@ import { RequestEncoder } from './request-encoder.js';
 import { DirectSession, type SessionListener } from './session.js';
 
 const ALPN_H2 = 'h2';
+const HTTPS_PORT = 443;
 
 export class DirectConnection extends ConnectionBase<number> implements SessionListener {
   private readonly encoder: RequestEncoder;
@@ -21,7 +22,9 @@ export class DirectConnection extends ConnectionBase<number> implements SessionL
   constructor(parts: ConnectionParts) {
     super(parts);
     const { host, port } = parts.address;
-    this.encoder = new RequestEncoder(`${host}:${port}`);
+    // As a URL writes it: IPv6 in brackets, the default port left out.
+    const hostPart = isIP(host) === 6 ? `[${host}]` : host;
+    this.encoder = new RequestEncoder(port === HTTPS_PORT ? hostPart : `${hostPart}:${port}`);
   }
 
   connect(): void {

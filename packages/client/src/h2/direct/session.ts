@@ -51,7 +51,7 @@ const MAX_HEADER_LIST_SIZE = 16_384;
 export const MAX_HEADER_BLOCK_BYTES = 64 * 1024;
 /** Octets written and not yet taken by the peer, beyond which it is not reading: the session ends (our own requests stay far below). */
 export const MAX_UNSENT_BYTES = 32 * 1024 * 1024;
-/** After our GOAWAY for a protocol error, the socket is destroyed if the peer has not closed it by then. */
+/** After our GOAWAY (a close or a protocol error), the socket is destroyed if the peer has not closed it by then. */
 const CLOSE_GRACE_MS = 1000;
 const PRIORITY_PAYLOAD_LENGTH = 5;
 /** An absent SETTINGS_MAX_CONCURRENT_STREAMS means no limit. */
@@ -104,6 +104,7 @@ export class DirectSession {
   private ending = false;
   private failed = false;
   private closing = false;
+  private closeTimer: NodeJS.Timeout | undefined;
   private error: Error | undefined;
 
   constructor(
@@ -123,7 +124,10 @@ export class DirectSession {
     socket.on('error', (error: Error) => {
       this.error ??= error;
     });
-    socket.on('close', () => listener.closed(this.error));
+    socket.on('close', () => {
+      clearTimeout(this.closeTimer);
+      listener.closed(this.error);
+    });
     this.output.append(Buffer.from(CONNECTION_PREFACE, 'latin1'));
     this.output.append(
       settingsFrame([
@@ -180,8 +184,7 @@ export class DirectSession {
     this.closing = true;
     this.ending = true;
     this.output.append(goawayFrame(0, Http2ErrorCode.NoError));
-    this.output.flush();
-    this.socket.end();
+    this.endSocket();
   }
 
   destroy(error?: Error): void {
@@ -423,9 +426,14 @@ export class DirectSession {
     if (this.closing || this.socket.destroyed) return;
     this.closing = true;
     this.output.append(goawayFrame(0, code, Buffer.from(error.message)));
+    this.endSocket();
+  }
+
+  /** Sends what is gathered and ends our side; a peer that keeps its side open is cut off after CLOSE_GRACE_MS. */
+  private endSocket(): void {
     this.output.flush();
     this.socket.end();
-    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
+    this.closeTimer = setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS);
   }
 }
 
