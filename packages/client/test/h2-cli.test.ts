@@ -67,12 +67,15 @@ test('token auth with --json: a 410 line with an ISO timestamp, then the totals;
   assert.ok(held.every((notification) => notification.format === 'h2' && notification.collapseId === 'c1' && notification.topic === mock.certs.topic));
 });
 
-test('certificate flags with --http2: every one delivered, exit 0', async ({ mock }) => {
+test('certificate flags with --http2: every one delivered, exit 0, on either transport', async ({ mock }) => {
   const paths = mock.certs.paths;
-  const result = await runCli(['--http2', '--gateway', `127.0.0.1:${mock.http2.port}`, '--ca', paths.ca, '--cert', paths.clientCert, '--key', paths.clientKey, '--token', token(9), '--alert', 'Hi']);
-  assert.is(result.code, 0, result.stderr);
-  assert.match(result.stdout, /All delivered\./);
-  assert.is(mock.notifications.length, 1);
+  for (const transport of [[], ['--transport', 'node-http2'], ['--transport', 'direct']]) {
+    mock.reset();
+    const result = await runCli(['--http2', '--gateway', `127.0.0.1:${mock.http2.port}`, '--ca', paths.ca, '--cert', paths.clientCert, '--key', paths.clientKey, '--token', token(9), '--alert', 'Hi', ...transport]);
+    assert.is(result.code, 0, result.stderr);
+    assert.match(result.stdout, /All delivered\./);
+    assert.is(mock.notifications.length, 1);
+  }
 });
 
 test('a stream never answered shows as an unconfirmed JSON line', async ({ mock }) => {
@@ -183,6 +186,7 @@ test('bad credentials and usage: exit 2 before any connection', async ({ mock })
     runCli(['--http2', '--sandbox', '--token', token(1), '--alert', 'Hi']),
     runCli(['--sandbox', '--pfx', 'x.p12', '--topic', 'com.example', '--token', token(1), '--alert', 'Hi']),
     runCli([...args.filter((arg) => arg !== '--key-id' && arg !== mock.http2.defaultKey.keyId), '--token', token(1), '--alert', 'Hi']),
+    runCli([...args, '--token', token(1), '--alert', 'Hi', '--transport', 'nghttp2']),
   ]);
   for (const result of results) assert.is(result.code, 2, result.stderr);
   assert.match(results[0]!.stderr, /no key file/);
@@ -190,6 +194,7 @@ test('bad credentials and usage: exit 2 before any connection', async ({ mock })
   assert.match(results[2]!.stderr, /--auth-key/);
   assert.match(results[3]!.stderr, /only work with --http2/);
   assert.match(results[4]!.stderr, /all three/);
+  assert.match(results[5]!.stderr, /--transport must be direct or node-http2/);
   assert.is(mock.http2.stats().connections, before);
 });
 

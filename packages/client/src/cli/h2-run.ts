@@ -48,6 +48,7 @@ export async function runSendHttp2(
     tls: command.tls,
     ...(flags.topic !== undefined ? { topic: flags.topic } : {}),
     ...(flags.pushType !== undefined ? { pushType: flags.pushType } : {}),
+    ...(flags.transport !== undefined ? { transport: flags.transport } : {}),
     connections: command.connections,
     ...senderOptions,
   });
