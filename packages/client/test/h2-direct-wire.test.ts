@@ -81,6 +81,38 @@ test('window exhaustion: a 10-octet stream window and a short connection window;
   assert.ok(dataFrames.length > 150 * 60, 'each body split into many frames');
 });
 
+test('an answer before the whole body (an early 413): the rest of the body is not sent, the stream is cancelled, the failure reported', async () => {
+  const list = tokens(4, 0x505);
+  const answeredEarly = new Set<number>();
+  const { report, server } = await run(
+    {
+      // A 10-octet stream window holds each body back; the server answers stream 3 at its headers.
+      initialSettings: (connection) => connection.settings(100, 10),
+      headers: (connection, streamId) => {
+        if (streamId !== 3) return;
+        answeredEarly.add(streamId);
+        const block = encodeHeaderBlock([[':status', '413'], ['content-type', 'application/json']]);
+        connection.send(frame(FrameType.Headers, FrameFlag.EndHeaders, streamId, block));
+        connection.send(frame(FrameType.Data, FrameFlag.EndStream, streamId, Buffer.from('{"reason":"PayloadTooLarge"}')));
+        connection.open.delete(streamId);
+      },
+      data: (connection, streamId, length) => {
+        if (!answeredEarly.has(streamId)) connection.grant(streamId, length);
+        // The early answer goes out with the first DATA in flight; a window update after it would be too late to matter.
+      },
+    },
+    list,
+    BIG_PAYLOAD,
+  );
+  assert.is(report.delivered, 3);
+  assert.equal(report.failed.map((failure) => failure.reason), ['PayloadTooLarge']);
+  const connection = server.connections[0]!;
+  assert.equal(connection.resets, [[3, Http2ErrorCode.Cancel]], 'the answered stream was cancelled');
+  const dataOnThree = connection.frames.filter((entry) => entry.type === FrameType.Data && entry.streamId === 3);
+  assert.ok(dataOnThree.length <= 1, `at most the frame already in flight, got ${dataOnThree.length}`);
+  assert.is(server.connections.length, 1);
+});
+
 test('SETTINGS mid-run: the stream limit falls and rises and INITIAL_WINDOW_SIZE moves open streams; nothing beyond what is in force', async () => {
   const list = tokens(120, 0x510);
   let answered = 0;

@@ -60,6 +60,8 @@ export class RawConnection {
   readonly decoder = new HpackDecoder(4096, 1 << 20);
   /** A request's header block so far (HEADERS, then CONTINUATION until END_HEADERS). */
   readonly headerParts: Buffer[] = [];
+  /** RST_STREAM frames the client sent: [stream, error code]. */
+  readonly resets: [number, number][] = [];
   /** Payloads of the PING ACKs the client sent. */
   readonly pingAcks: Buffer[] = [];
 
@@ -111,6 +113,8 @@ export interface RawScript {
   halfOpen?: boolean;
   /** The first SETTINGS (default: MAX_CONCURRENT_STREAMS 100). */
   initialSettings?(connection: RawConnection): void;
+  /** A request's headers arrived (its body may follow). */
+  headers?(connection: RawConnection, streamId: number): void;
   /** A complete request (END_STREAM seen): default answer 200. */
   request?(connection: RawConnection, streamId: number): void;
   /** Each DATA frame as it comes (after the window checks). */
@@ -175,6 +179,7 @@ export async function startRawServer(script: RawScript = {}): Promise<RawServer>
         connection.overLimit = Math.max(connection.overLimit, connection.open.size - connection.maxStreams);
         connection.streamWindows.set(streamId, connection.initialStreamWindow);
         connection.bodies.set(streamId, []);
+        script.headers?.(connection, streamId);
         return;
       }
       case FrameType.Data: {
@@ -203,6 +208,7 @@ export async function startRawServer(script: RawScript = {}): Promise<RawServer>
         return;
       case FrameType.RstStream:
         connection.open.delete(streamId);
+        connection.resets.push([streamId, Buffer.from(payload).readUInt32BE(0)]);
         return;
       default:
     }

@@ -243,6 +243,19 @@ export class DirectSession {
     }
   }
 
+  /**
+   * The server answered before our body was all sent (an early 413, say): the rest would be DATA on
+   * a closed stream, which servers count against the connection. Cancel the stream instead.
+   */
+  private remoteEnded(streamId: number): void {
+    // Pending bodies are in stream order: most answers are for streams below the first one waiting.
+    if (this.pending.length === 0 || streamId < this.pending[0]!.streamId) return;
+    const at = this.pending.findIndex((entry) => entry.streamId === streamId);
+    if (at < 0) return;
+    this.pending.splice(at, 1);
+    this.output.append(rstStreamFrame(streamId, Http2ErrorCode.Cancel));
+  }
+
   private dropPending(streamId: number): void {
     const at = this.pending.findIndex((entry) => entry.streamId === streamId);
     if (at >= 0) this.pending.splice(at, 1);
@@ -304,7 +317,9 @@ export class DirectSession {
       this.output.append(windowUpdateFrame(0, this.receiveConsumed));
       this.receiveConsumed = 0;
     }
-    this.listener.data(streamId, framePayloadContent(FrameType.Data, flags, payload), (flags & FrameFlag.EndStream) !== 0);
+    const endStream = (flags & FrameFlag.EndStream) !== 0;
+    if (endStream) this.remoteEnded(streamId);
+    this.listener.data(streamId, framePayloadContent(FrameType.Data, flags, payload), endStream);
   }
 
   private onHeaders(flags: number, streamId: number, payload: Uint8Array): void {
@@ -339,6 +354,7 @@ export class DirectSession {
     // Decoded whatever the stream, so the HPACK tables stay in step.
     const fields = this.decoder.decode(block);
     this.checkOurStream(streamId, 'HEADERS');
+    if (endStream) this.remoteEnded(streamId);
     this.listener.headers(streamId, fields, endStream);
   }
 
