@@ -22,7 +22,6 @@ import {
   Http2FrameError,
   LARGEST_MAX_FRAME_SIZE,
   MAX_STREAM_ID,
-  MAX_WINDOW_SIZE,
   PING_PAYLOAD_LENGTH,
   SettingId,
   framePayloadContent,
@@ -40,6 +39,7 @@ import {
 } from '@apnskit/codec/http2';
 import { ApnsClientError } from '../../errors.js';
 import { OutputBatch } from './output-batch.js';
+import { SendFlow } from './send-flow.js';
 
 /** Our receive windows: large, so answers never wait on WINDOW_UPDATE. */
 const RECEIVE_STREAM_WINDOW = 1 << 20;
@@ -74,27 +74,15 @@ export interface HeaderBlockSource {
   writeBlock(target: Buffer, offset: number): number;
 }
 
-/** DATA still to send, waiting on a window. */
-interface PendingBody {
-  readonly streamId: number;
-  readonly body: Uint8Array;
-  offset: number;
-  window: number;
-  /** END_STREAM is written. */
-  done: boolean;
-}
-
 export class DirectSession {
   private readonly reader = new FrameReader(DEFAULT_MAX_FRAME_SIZE);
   private readonly decoder = new HpackDecoder(HEADER_TABLE_SIZE, MAX_HEADER_LIST_SIZE);
   private readonly output: OutputBatch;
   private nextStreamId = 1;
   private peerSettingsSeen = false;
-  private peerInitialWindow = DEFAULT_INITIAL_WINDOW_SIZE;
   private peerMaxFrameSize = DEFAULT_MAX_FRAME_SIZE;
   private peerMaxStreams = UNLIMITED;
-  private sendWindow = DEFAULT_INITIAL_WINDOW_SIZE;
-  private readonly pending: PendingBody[] = [];
+  private readonly flow: SendFlow;
   private receiveConsumed = 0;
   private blockStreamId = 0;
   private blockParts: Buffer[] = [];
@@ -128,6 +116,7 @@ export class DirectSession {
       clearTimeout(this.closeTimer);
       listener.closed(this.error);
     });
+    this.flow = new SendFlow(this.output);
     this.output.append(Buffer.from(CONNECTION_PREFACE, 'latin1'));
     this.output.append(
       settingsFrame([
@@ -158,19 +147,13 @@ export class DirectSession {
     } else {
       this.writeSplitBlock(source, blockLength, streamId);
     }
-    if (this.pending.length === 0 && body.length <= this.sendWindow && body.length <= this.peerInitialWindow && body.length <= this.peerMaxFrameSize) {
-      this.sendWindow -= body.length;
-      this.writeData(streamId, body, 0, body.length, true);
-    } else {
-      this.pending.push({ streamId, body, offset: 0, window: this.peerInitialWindow, done: false });
-      this.sendPending();
-    }
+    this.flow.send(streamId, body);
     return streamId;
   }
 
   /** Cancels a stream we gave up on (RST_STREAM CANCEL). */
   cancel(streamId: number): void {
-    this.dropPending(streamId);
+    this.flow.drop(streamId);
     if (!this.socket.destroyed) this.output.append(rstStreamFrame(streamId, Http2ErrorCode.Cancel));
   }
 
@@ -207,58 +190,12 @@ export class DirectSession {
     }
   }
 
-  private writeData(streamId: number, body: Uint8Array, from: number, length: number, endStream: boolean): void {
-    const target = this.output.reserve(FRAME_HEADER_LENGTH + length);
-    const start = this.output.offset;
-    writeFrameHeader(target, start, length, FrameType.Data, endStream ? FrameFlag.EndStream : 0, streamId);
-    target.set(body.subarray(from, from + length), start + FRAME_HEADER_LENGTH);
-    this.output.commit(FRAME_HEADER_LENGTH + length);
-  }
-
-  /** Sends queued DATA as far as the connection and stream windows allow, in order; keeps the rest. */
-  private sendPending(): void {
-    const pending = this.pending;
-    let kept = 0;
-    let index = 0;
-    // Stops at the first body the connection window cannot serve: the rest waits, untouched.
-    for (; index < pending.length; index += 1) {
-      const entry = pending[index]!;
-      if (this.sendWindow <= 0 && entry.body.length > 0) break;
-      this.sendAllowed(entry);
-      if (!entry.done) pending[kept++] = entry;
-    }
-    pending.splice(kept, index - kept);
-  }
-
-  /** One stream's queued DATA, as much as its window, the connection's and MAX_FRAME_SIZE allow. */
-  private sendAllowed(entry: PendingBody): void {
-    while (!entry.done) {
-      const length = Math.min(entry.body.length - entry.offset, this.sendWindow, entry.window, this.peerMaxFrameSize);
-      if (length <= 0 && entry.body.length > 0) return;
-      entry.done = entry.offset + length === entry.body.length;
-      this.writeData(entry.streamId, entry.body, entry.offset, length, entry.done);
-      entry.offset += length;
-      entry.window -= length;
-      this.sendWindow -= length;
-    }
-  }
-
   /**
    * The server answered before our body was all sent (an early 413, say): the rest would be DATA on
    * a closed stream, which servers count against the connection. Cancel the stream instead.
    */
   private remoteEnded(streamId: number): void {
-    // Pending bodies are in stream order: most answers are for streams below the first one waiting.
-    if (this.pending.length === 0 || streamId < this.pending[0]!.streamId) return;
-    const at = this.pending.findIndex((entry) => entry.streamId === streamId);
-    if (at < 0) return;
-    this.pending.splice(at, 1);
-    this.output.append(rstStreamFrame(streamId, Http2ErrorCode.Cancel));
-  }
-
-  private dropPending(streamId: number): void {
-    const at = this.pending.findIndex((entry) => entry.streamId === streamId);
-    if (at >= 0) this.pending.splice(at, 1);
+    if (this.flow.drop(streamId)) this.output.append(rstStreamFrame(streamId, Http2ErrorCode.Cancel));
   }
 
   private receive(chunk: Buffer): void {
@@ -286,7 +223,7 @@ export class DirectSession {
         return;
       case FrameType.RstStream:
         if (streamId === 0) throw protocolError('RST_STREAM on stream 0');
-        this.dropPending(streamId);
+        this.flow.drop(streamId);
         return this.listener.reset(streamId, readRstStream(payload));
       case FrameType.Settings:
         return this.onSettings(flags, streamId, payload);
@@ -381,35 +318,26 @@ export class DirectSession {
           maxConcurrentStreams = value;
           break;
         case SettingId.InitialWindowSize:
-          this.changeInitialWindow(value);
+          this.flow.initialWindowChanged(value);
           break;
         case SettingId.MaxFrameSize:
           if (value < DEFAULT_MAX_FRAME_SIZE || value > LARGEST_MAX_FRAME_SIZE) throw protocolError(`SETTINGS_MAX_FRAME_SIZE ${value} out of range`);
           this.peerMaxFrameSize = value;
+          this.flow.maxFrameSize = value;
           break;
         default:
         // HEADER_TABLE_SIZE: our encoder never uses the dynamic table. Unknown settings are ignored.
       }
     }
+    // ACK first: DATA a larger window lets out comes after the server knows we apply it.
     this.output.append(settingsAckFrame());
+    this.flow.sendPending();
     const first = !this.peerSettingsSeen;
     this.peerSettingsSeen = true;
     if (maxConcurrentStreams !== undefined) this.peerMaxStreams = maxConcurrentStreams;
-    this.sendPending();
     this.listener.settings(first, this.peerMaxStreams);
   }
 
-
-  /** RFC 9113 6.9.2: a new INITIAL_WINDOW_SIZE moves every open stream's window by the difference. */
-  private changeInitialWindow(value: number): void {
-    if (value > MAX_WINDOW_SIZE) throw new Http2FrameError(Http2ErrorCode.FlowControlError, `SETTINGS_INITIAL_WINDOW_SIZE ${value} above 2^31-1`);
-    const delta = value - this.peerInitialWindow;
-    this.peerInitialWindow = value;
-    for (const entry of this.pending) {
-      entry.window += delta;
-      if (entry.window > MAX_WINDOW_SIZE) throw new Http2FrameError(Http2ErrorCode.FlowControlError, 'a stream window above 2^31-1');
-    }
-  }
 
   private onPing(flags: number, streamId: number, payload: Uint8Array): void {
     if (streamId !== 0) throw protocolError('PING on a stream');
@@ -421,16 +349,8 @@ export class DirectSession {
   private onWindowUpdate(streamId: number, payload: Uint8Array): void {
     const increment = readWindowUpdate(payload);
     if (increment === 0) throw protocolError('WINDOW_UPDATE with increment 0');
-    if (streamId === 0) {
-      this.sendWindow += increment;
-      if (this.sendWindow > MAX_WINDOW_SIZE) throw new Http2FrameError(Http2ErrorCode.FlowControlError, 'the connection window above 2^31-1');
-    } else {
-      const entry = this.pending.find((candidate) => candidate.streamId === streamId);
-      if (!entry) return;
-      entry.window += increment;
-      if (entry.window > MAX_WINDOW_SIZE) throw new Http2FrameError(Http2ErrorCode.FlowControlError, `stream ${streamId}'s window above 2^31-1`);
-    }
-    this.sendPending();
+    if (streamId === 0) this.flow.connectionWindowUpdate(increment);
+    else this.flow.streamWindowUpdate(streamId, increment);
   }
 
   /** A protocol error: GOAWAY with its code, then the socket closes (the listener hears at close). */
