@@ -301,6 +301,41 @@ test('a header block larger than the server\'s MAX_FRAME_SIZE goes out as HEADER
   assert.ok(frames.every((entry) => entry.length <= 16_384), 'no frame above the default MAX_FRAME_SIZE');
 });
 
+test('a failed handler that throws: the error surfaces as from any listener, the connection it broke mid-frame is dropped, nothing is lost', async () => {
+  const list = tokens(30, 0x570);
+  const thrown: unknown[] = [];
+  const onUncaught = (error: unknown): void => {
+    thrown.push(error);
+  };
+  process.on('uncaughtException', onUncaught);
+  let count = 0;
+  try {
+    const { report, server } = await run(
+      {
+        request: (connection, streamId) => {
+          count += 1;
+          // 0x8d: static index 13, :status 404 (a failure Apple says not to retry).
+          connection.answer(streamId, count === 5 ? Buffer.from([0x8d]) : undefined);
+        },
+      },
+      list,
+      { aps: { alert: 'Hi' } },
+      {
+        onFailed: () => {
+          throw new Error('handler bug');
+        },
+      },
+    );
+    assert.equal(thrown.map((error) => (error as Error).message), ['handler bug']);
+    assert.is(report.failed.length, 1, 'the 404 answer recorded before the handler threw');
+    assert.is(report.failed[0]!.status, 404);
+    assert.is(report.delivered + report.failed.length + report.unconfirmedCount, list.length);
+    assert.ok(server.connections.length >= 2 && report.resent > 0, 'the streams in flight on the dropped connection went out again');
+  } finally {
+    process.off('uncaughtException', onUncaught);
+  }
+});
+
 test('a server that never closes its side: close() still resolves, the socket cut off after the grace', async () => {
   const list = tokens(5, 0x560);
   const started = Date.now();

@@ -37,6 +37,7 @@ import {
   windowUpdateFrame,
   writeFrameHeader,
 } from '@apnskit/codec/http2';
+import { ApnsCodecError } from '@apnskit/codec';
 import { ApnsClientError } from '../../errors.js';
 import { OutputBatch } from './output-batch.js';
 import { SendFlow } from './send-flow.js';
@@ -204,6 +205,9 @@ export class DirectSession {
       this.reader.push(chunk, this.onFrame);
     } catch (error) {
       this.fail(error as Error);
+      // Not the server's fault (a throwing event handler above us): the connection could not go on
+      // mid-frame, and the error surfaces as any throwing listener's would.
+      if (!(error instanceof ApnsCodecError)) throw error;
     }
   }
 
@@ -353,12 +357,12 @@ export class DirectSession {
     else this.flow.streamWindowUpdate(streamId, increment);
   }
 
-  /** A protocol error: GOAWAY with its code, then the socket closes (the listener hears at close). */
+  /** A protocol error (or a throw while reading a frame): GOAWAY with its code, then the socket closes (the listener hears at close). */
   private fail(error: Error): void {
     this.failed = true;
     this.ending = true;
     const code = error instanceof Http2FrameError ? error.errorCode : error instanceof HpackError ? Http2ErrorCode.CompressionError : Http2ErrorCode.InternalError;
-    this.error ??= new ApnsClientError('APNS_ERR_HTTP2_PROTOCOL', `the server broke HTTP/2 (error code ${code}): ${error.message}`, { cause: error });
+    this.error ??= error instanceof ApnsCodecError ? new ApnsClientError('APNS_ERR_HTTP2_PROTOCOL', `the server broke HTTP/2 (error code ${code}): ${error.message}`, { cause: error }) : error;
     if (this.closing || this.socket.destroyed) return;
     this.closing = true;
     this.output.append(goawayFrame(0, code, Buffer.from(error.message)));
