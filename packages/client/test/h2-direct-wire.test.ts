@@ -113,6 +113,30 @@ test('an answer before the whole body (an early 413): the rest of the body is no
   assert.is(server.connections.length, 1);
 });
 
+test('our receive window: answers with 1 MiB bodies each are read through, the connection window granted back as it is used', async () => {
+  const list = tokens(12, 0x508);
+  const reason = Buffer.from(JSON.stringify({ reason: 'BadDeviceToken' }));
+  const filler = Buffer.alloc(16_000, 0x20);
+  const { report, server } = await run(
+    {
+      request: (connection, streamId) => {
+        const block = encodeHeaderBlock([[':status', '400'], ['content-type', 'application/json']]);
+        const frames = [frame(FrameType.Headers, FrameFlag.EndHeaders, streamId, block), frame(FrameType.Data, 0, streamId, reason)];
+        for (let index = 0; index < 64; index += 1) frames.push(frame(FrameType.Data, index === 63 ? FrameFlag.EndStream : 0, streamId, filler));
+        connection.send(Buffer.concat(frames));
+        connection.open.delete(streamId);
+      },
+    },
+    list,
+    { aps: { alert: 'Hi' } },
+  );
+  assert.is(report.failed.length, 12);
+  assert.ok(report.failed.every((failure) => failure.reason === 'BadDeviceToken'), 'the reason read from the first 4 KiB of each body');
+  const updates = server.connections[0]!.frames.filter((entry) => entry.type === FrameType.WindowUpdate && entry.streamId === 0);
+  assert.ok(updates.length >= 2, `the opening WINDOW_UPDATE and at least one more after 8 MiB read (${updates.length})`);
+  assert.is(server.connections.length, 1);
+});
+
 test('SETTINGS mid-run: the stream limit falls and rises and INITIAL_WINDOW_SIZE moves open streams; nothing beyond what is in force', async () => {
   const list = tokens(120, 0x510);
   let answered = 0;
