@@ -201,35 +201,59 @@ export type FrameHandler = (type: number, flags: number, streamId: number, paylo
  * views into the received chunks: copy what must outlive the handler call.
  */
 export class FrameReader {
-  private pending: Uint8Array | undefined;
+  /** Received octets of a frame not yet whole, kept as they came. */
+  private parts: Uint8Array[] = [];
+  private partsLength = 0;
+  /** Octets needed before the parts are worth joining: a frame header, then the whole frame. */
+  private needed = FRAME_HEADER_LENGTH;
 
   constructor(readonly maxFrameSize = DEFAULT_MAX_FRAME_SIZE) {}
 
   /** Octets held waiting for the rest of a frame. */
   get buffered(): number {
-    return this.pending?.length ?? 0;
+    return this.partsLength;
   }
 
   push(chunk: Uint8Array, onFrame: FrameHandler): void {
     let bytes = chunk;
-    if (this.pending !== undefined) {
-      const joined = new Uint8Array(this.pending.length + chunk.length);
-      joined.set(this.pending, 0);
-      joined.set(chunk, this.pending.length);
-      bytes = joined;
-      this.pending = undefined;
+    if (this.partsLength > 0) {
+      // Copied: the caller's chunk is not ours to keep.
+      this.parts.push(chunk.slice());
+      this.partsLength += chunk.length;
+      // A frame trickling in a few octets at a time is joined once, not once per chunk.
+      if (this.partsLength < this.needed) return;
+      bytes = join(this.parts, this.partsLength);
+      this.parts = [];
+      this.partsLength = 0;
     }
     let offset = 0;
+    this.needed = FRAME_HEADER_LENGTH;
     while (bytes.length - offset >= FRAME_HEADER_LENGTH) {
       const length = (bytes[offset]! << 16) | (bytes[offset + 1]! << 8) | bytes[offset + 2]!;
       if (length > this.maxFrameSize) throw new Http2FrameError(Http2ErrorCode.FrameSizeError, `a frame of ${length} octets exceeds our SETTINGS_MAX_FRAME_SIZE ${this.maxFrameSize}`);
       const end = offset + FRAME_HEADER_LENGTH + length;
-      if (end > bytes.length) break;
+      if (end > bytes.length) {
+        this.needed = FRAME_HEADER_LENGTH + length;
+        break;
+      }
       const streamId = uint32(bytes, offset + 5) & STREAM_ID_MASK;
       onFrame(bytes[offset + 3]!, bytes[offset + 4]!, streamId, bytes.subarray(offset + FRAME_HEADER_LENGTH, end));
       offset = end;
     }
-    // Copy the tail: the chunk it came from is not ours to keep.
-    if (offset < bytes.length) this.pending = bytes.slice(offset);
+    if (offset < bytes.length) {
+      // Copy the tail: the chunk it came from is not ours to keep.
+      this.parts = [bytes.slice(offset)];
+      this.partsLength = bytes.length - offset;
+    }
   }
+}
+
+function join(parts: readonly Uint8Array[], length: number): Uint8Array {
+  const joined = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    joined.set(part, offset);
+    offset += part.length;
+  }
+  return joined;
 }
