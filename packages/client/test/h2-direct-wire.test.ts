@@ -3,6 +3,7 @@
 // hostile servers (endless CONTINUATION, oversized frames, bad HPACK, DATA on unknown streams),
 // each checked for nothing lost.
 import { suite } from 'uvu';
+import { describeConnectionFailure } from '@apnskit/tls';
 import * as assert from 'uvu/assert';
 import { connect as netConnect, createServer as createNetServer, type AddressInfo } from 'node:net';
 import { FrameFlag, FrameType, Http2ErrorCode, encodeHeaderBlock, goawayFrame, pingFrame, settingsFrame } from '@apnskit/codec/http2';
@@ -387,6 +388,29 @@ test('a server that floods PINGs and never reads the answers: the session ends o
   server.close();
   assert.is((error as { code?: string } | undefined)?.code, 'APNS_ERR_HTTP2_PROTOCOL');
   assert.match(error!.message, /stopped reading/);
+});
+
+test('a TLS server without HTTP/2 refuses ALPN h2: connect-failed with an error that names the fix, every notification unconfirmed', async () => {
+  const { createServer: createTlsServer } = await import('node:tls');
+  const { loadCertificates } = await import('@apnskit/mock-server');
+  const certs = await loadCertificates({ topic: 'com.example.raw' });
+  const server = createTlsServer({ key: certs.serverKey, cert: certs.serverCert, ALPNProtocols: ['http/1.1'] }, (socket) => socket.on('error', () => undefined));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (server.address() as AddressInfo).port;
+    const sender = createSender({ ...options({ port, certs } as RawServer), reconnectLimit: 1 });
+    const failures: string[] = [];
+    sender.on('disconnect', (event) => failures.push(`${event.cause}: ${event.error ? describeConnectionFailure(event.error).kind : 'no error'}`));
+    sender.on('error', () => undefined);
+    const list = tokens(5, 0x5f0);
+    await within(sendTokens(sender, list).catch(() => undefined));
+    const report = await within(sender.close());
+    assert.is(report.delivered, 0);
+    assert.is(report.unconfirmedCount, 5, 'nothing lost: every notification unconfirmed');
+    assert.ok(failures.length > 0 && failures.every((failure) => failure === 'connect-failed: not-http2'), failures.join(' | '));
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
 
 test.run();
