@@ -10,7 +10,7 @@ import { PAYLOAD_OBJECT, PAYLOAD_TEXT } from './fixtures.js';
 import type { GatewayReady } from './h2-gateway.js';
 import { h2BenchToken } from './h2-runner-tokens.js';
 
-export type RunnerKind = 'library' | 'node-apn' | 'bare';
+export type RunnerKind = 'library' | 'library-node-http2' | 'node-apn' | 'bare';
 export interface RunnerResult {
   readonly elapsedMs: number;
   readonly cpuMs: number;
@@ -28,9 +28,10 @@ const NODE_APN_BATCH = 1000;
 const BARE_IN_FLIGHT = 500;
 
 
-async function library(): Promise<{ delivered: number; failed: number }> {
+async function library(transport: 'direct' | 'node-http2'): Promise<{ delivered: number; failed: number }> {
   const sender = createSender({
     protocol: 'h2',
+    transport,
     address: { host: gateway.host, port: gateway.port },
     token: { key: gateway.keyPath, keyId: gateway.keyId, teamId: gateway.teamId },
     tls: { ca: gateway.caPath },
@@ -118,7 +119,12 @@ async function bare(): Promise<{ delivered: number; failed: number }> {
   return { delivered, failed };
 }
 
-const contenders: Record<RunnerKind, () => Promise<{ delivered: number; failed: number }>> = { library, 'node-apn': nodeApn, bare };
+const contenders: Record<RunnerKind, () => Promise<{ delivered: number; failed: number }>> = {
+  library: () => library('direct'),
+  'library-node-http2': () => library('node-http2'),
+  'node-apn': nodeApn,
+  bare,
+};
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
 const outcome = await contenders[kind]();

@@ -1,8 +1,9 @@
 // HTTP/2 provider API: notifications per second and CPU per notification, token auth, against a
 // gateway in its own process written apart from any client (h2-gateway.ts). Contenders, each in its own
 // process, in the same run: apns-send --http2 as a whole process (CPU from /usr/bin/time,
-// start-up included), the HTTP/2 sender in-process (CPU of the sending), @parse/node-apn 8.1.0 and
-// a bare node:http2 loop with 500 streams in flight. Every run is checked first: the gateway must
+// start-up included), the HTTP/2 sender in-process (CPU of the sending) on its default direct
+// transport and on node:http2 (the reference), @parse/node-apn 8.1.0 and a bare node:http2 loop
+// with 500 streams in flight. Every run is checked first: the gateway must
 // hold exactly the notifications sent, once each. Then memory for 1,000,000 queued notifications.
 //
 //   node packages/client/bench/dist/h2.bench.js [--count 50000] [--runs 3]
@@ -24,7 +25,7 @@ const count = Number(values.count);
 const runs = Number(values.runs);
 const memoryCount = Number(values.memory);
 
-type Contender = 'apns-send --http2' | 'library in-process' | '@parse/node-apn 8.1.0' | 'bare node:http2, 500 in flight';
+type Contender = 'apns-send --http2' | 'library in-process' | 'library, node:http2 transport' | '@parse/node-apn 8.1.0' | 'bare node:http2, 500 in flight';
 interface Measured {
   readonly elapsedMs: number;
   /** CPU per notification, microseconds: the whole process for apns-send, the sending otherwise. */
@@ -79,6 +80,7 @@ async function runner(kind: RunnerKind, tag: number, n: number): Promise<Measure
 const contenders: readonly [Contender, (tag: number, n: number) => Promise<Measured>][] = [
   ['apns-send --http2', apnsSend],
   ['library in-process', (tag, n) => runner('library', tag, n)],
+  ['library, node:http2 transport', (tag, n) => runner('library-node-http2', tag, n)],
   ['@parse/node-apn 8.1.0', (tag, n) => runner('node-apn', tag, n)],
   ['bare node:http2, 500 in flight', (tag, n) => runner('bare', tag, n)],
 ];

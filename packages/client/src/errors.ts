@@ -23,7 +23,9 @@ export type ClientErrorCode =
   /** HTTP/2: a freshly signed provider token was already expired for APNs: this machine's clock is off. */
   | 'APNS_ERR_CLOCK_SKEW'
   /** HTTP/2: APNs closed the connection for a reason only a fix can cure (wrong environment, bad certificate or key). */
-  | 'APNS_ERR_CONNECTION_REJECTED';
+  | 'APNS_ERR_CONNECTION_REJECTED'
+  /** HTTP/2: the server broke the protocol (bad frame, header block, window); the connection was closed and its notifications resent. */
+  | 'APNS_ERR_HTTP2_PROTOCOL';
 
 /** Thrown (or passed to handlers) by the client: `code` says what, the message says what to fix. */
 export class ApnsClientError extends Error {

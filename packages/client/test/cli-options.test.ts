@@ -147,6 +147,36 @@ tokens('a file streams entries in order and can stop early', async () => {
   }
 });
 
+tokens('a file read in many small blocks gives every line once, in order, with lines cut across blocks and one longer than a block', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'apns-send-tokens-'));
+  try {
+    const lines: string[] = [];
+    for (let index = 0; index < 300; index += 1) {
+      const token = index.toString(16).padStart(8, '0') + TOKEN.slice(8);
+      if (index % 37 === 5) lines.push('not-a-token');
+      else if (index % 41 === 7) lines.push('');
+      else if (index === 150) lines.push('f'.repeat(700));
+      else lines.push(index % 3 === 0 ? `${token}\r` : ` <${token}> `);
+    }
+    const path = join(dir, 'tokens.txt');
+    writeFileSync(path, lines.join('\n'));
+    const expected = lines.flatMap((text, index) => {
+      if (text.length > 200) return [`malformed@${index + 1}`];
+      const entry = parseTokenLine(text, index + 1);
+      return entry === undefined ? [] : [entry.kind === 'token' ? `token:${entry.token.toString('hex')}@${entry.line}` : `malformed@${entry.line}`];
+    });
+    for (const blockBytes of [200, 257, 1024]) {
+      const file = new TokensFile(path, 0, {}, blockBytes);
+      const seen: string[] = [];
+      for await (const entry of file.entries()) seen.push(entry.kind === 'token' ? `token:${entry.token.toString('hex')}@${entry.line}` : `malformed@${entry.line}`);
+      assert.equal(seen, expected, `blocks of ${blockBytes} bytes`);
+      assert.is(file.bytesRead, lines.join('\n').length);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 const output = suite('apns-send output');
 
 class Capture {

@@ -67,12 +67,15 @@ test('token auth with --json: a 410 line with an ISO timestamp, then the totals;
   assert.ok(held.every((notification) => notification.format === 'h2' && notification.collapseId === 'c1' && notification.topic === mock.certs.topic));
 });
 
-test('certificate flags with --http2: every one delivered, exit 0', async ({ mock }) => {
+test('certificate flags with --http2: every one delivered, exit 0, on either transport', async ({ mock }) => {
   const paths = mock.certs.paths;
-  const result = await runCli(['--http2', '--gateway', `127.0.0.1:${mock.http2.port}`, '--ca', paths.ca, '--cert', paths.clientCert, '--key', paths.clientKey, '--token', token(9), '--alert', 'Hi']);
-  assert.is(result.code, 0, result.stderr);
-  assert.match(result.stdout, /All delivered\./);
-  assert.is(mock.notifications.length, 1);
+  for (const transport of [[], ['--transport', 'node-http2'], ['--transport', 'direct']]) {
+    mock.reset();
+    const result = await runCli(['--http2', '--gateway', `127.0.0.1:${mock.http2.port}`, '--ca', paths.ca, '--cert', paths.clientCert, '--key', paths.clientKey, '--token', token(9), '--alert', 'Hi', ...transport]);
+    assert.is(result.code, 0, result.stderr);
+    assert.match(result.stdout, /All delivered\./);
+    assert.is(mock.notifications.length, 1);
+  }
 });
 
 test('a stream never answered shows as an unconfirmed JSON line', async ({ mock }) => {
@@ -91,57 +94,48 @@ test('a stream never answered shows as an unconfirmed JSON line', async ({ mock 
   assert.is(lines[1]!.delivered, 1);
 });
 
-test('a tokens file with an unreadable line, text output, priority and expiry flags, in process', async ({ mock }) => {
+/** Runs apns-send --http2 in process on a tokens file holding `lines`; resolves with the exit code and stdout. */
+async function runOnTokensFile(mock: MockServer, lines: string, flags: readonly string[]): Promise<{ code: number; stdout: string }> {
   const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
-  const { join: joinPath } = await import('node:path');
   const { runSendHttp2 } = await import('../src/cli/h2-run.js');
-  const dir = mkdtempSync(joinPath(tmpdir(), 'apns-send-h2-'));
+  const dir = mkdtempSync(join(tmpdir(), 'apns-send-h2-'));
   try {
-    const file = joinPath(dir, 'tokens.txt');
-    writeFileSync(file, `${token(30)}\nnot-a-token\n${token(31)}\n`);
-    const parsed = await parseSendCommand([...tokenArgs(mock), '--tokens-file', file, '--payload', '{"aps":{"content-available":1}}', '--push-type', 'background', '--priority', '5', '--expiry', '3600'], {});
+    const file = join(dir, 'tokens.txt');
+    writeFileSync(file, lines);
+    const parsed = await parseSendCommand([...tokenArgs(mock), '--tokens-file', file, ...flags], {});
     if (parsed.help) throw new Error('unexpected --help');
     let stdout = '';
     const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true } };
     const code = await runSendHttp2(parsed, io);
-    assert.is(code, 1, stdout);
-    assert.match(stdout, /delivered\s+2/);
-    assert.match(stdout, /line 2: malformed-token/);
-    const held = mock.notifications.filter((notification) => notification.format === 'h2');
-    assert.is(held.length, 2);
-    assert.ok(held.every((notification) => notification.format === 'h2' && notification.pushType === 'background' && notification.priority === 5 && notification.expiration !== undefined));
+    return { code, stdout };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+test('a tokens file with an unreadable line, text output, priority and expiry flags, in process', async ({ mock }) => {
+  const { code, stdout } = await runOnTokensFile(mock, `${token(30)}\nnot-a-token\n${token(31)}\n`, ['--payload', '{"aps":{"content-available":1}}', '--push-type', 'background', '--priority', '5', '--expiry', '3600']);
+  assert.is(code, 1, stdout);
+  assert.match(stdout, /delivered\s+2/);
+  assert.match(stdout, /line 2: malformed-token/);
+  const held = mock.notifications.filter((notification) => notification.format === 'h2');
+  assert.is(held.length, 2);
+  assert.ok(held.every((notification) => notification.format === 'h2' && notification.pushType === 'background' && notification.priority === 5 && notification.expiration !== undefined));
 });
 
 test('tokens of any whole number of bytes go out over HTTP/2 (Apple: do not assume a length); an odd digit count is reported', async ({ mock }) => {
-  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join: joinPath } = await import('node:path');
-  const { runSendHttp2 } = await import('../src/cli/h2-run.js');
-  const dir = mkdtempSync(joinPath(tmpdir(), 'apns-send-h2-'));
-  try {
-    const long = token(40) + 'beef'.repeat(20);
-    const short = '<0a0b 0c0d>';
-    const file = joinPath(dir, 'tokens.txt');
-    writeFileSync(file, `${long}\n${token(41)}\n${short}\n${token(42).slice(1)}\n${long.toUpperCase()}\n`);
-    const parsed = await parseSendCommand([...tokenArgs(mock), '--tokens-file', file, '--alert', 'Hi', '--json'], {});
-    if (parsed.help) throw new Error('unexpected --help');
-    let stdout = '';
-    const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true } };
-    assert.is(await runSendHttp2(parsed, io), 1);
-    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    assert.is(lines.length, 2);
-    assert.is(lines[0]!.line, 4);
-    assert.match(String(lines[0]!.reason), /even number of hex digits/);
-    assert.equal({ sent: lines[1]!.sent, delivered: lines[1]!.delivered, failed: lines[1]!.failed }, { sent: 4, delivered: 4, failed: 1 });
-    const held = mock.notifications.filter((notification) => notification.format === 'h2').map((notification) => notification.token).sort();
-    assert.equal(held, [long, long, token(41), '0a0b0c0d'].sort());
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const long = token(40) + 'beef'.repeat(20);
+  const short = '<0a0b 0c0d>';
+  const { code, stdout } = await runOnTokensFile(mock, `${long}\n${token(41)}\n${short}\n${token(42).slice(1)}\n${long.toUpperCase()}\n`, ['--alert', 'Hi', '--json']);
+  assert.is(code, 1);
+  const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  assert.is(lines.length, 2);
+  assert.is(lines[0]!.line, 4);
+  assert.match(String(lines[0]!.reason), /even number of hex digits/);
+  assert.equal({ sent: lines[1]!.sent, delivered: lines[1]!.delivered, failed: lines[1]!.failed }, { sent: 4, delivered: 4, failed: 1 });
+  const held = mock.notifications.filter((notification) => notification.format === 'h2').map((notification) => notification.token).sort();
+  assert.equal(held, [long, long, token(41), '0a0b0c0d'].sort());
 });
 
 test('--token takes any whole number of bytes with --http2, 32 bytes only on the binary gateway', async ({ mock }) => {
@@ -183,6 +177,7 @@ test('bad credentials and usage: exit 2 before any connection', async ({ mock })
     runCli(['--http2', '--sandbox', '--token', token(1), '--alert', 'Hi']),
     runCli(['--sandbox', '--pfx', 'x.p12', '--topic', 'com.example', '--token', token(1), '--alert', 'Hi']),
     runCli([...args.filter((arg) => arg !== '--key-id' && arg !== mock.http2.defaultKey.keyId), '--token', token(1), '--alert', 'Hi']),
+    runCli([...args, '--token', token(1), '--alert', 'Hi', '--transport', 'nghttp2']),
   ]);
   for (const result of results) assert.is(result.code, 2, result.stderr);
   assert.match(results[0]!.stderr, /no key file/);
@@ -190,6 +185,7 @@ test('bad credentials and usage: exit 2 before any connection', async ({ mock })
   assert.match(results[2]!.stderr, /--auth-key/);
   assert.match(results[3]!.stderr, /only work with --http2/);
   assert.match(results[4]!.stderr, /all three/);
+  assert.match(results[5]!.stderr, /--transport must be direct or node-http2/);
   assert.is(mock.http2.stats().connections, before);
 });
 

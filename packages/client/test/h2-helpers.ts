@@ -4,11 +4,29 @@ import type { MockServer } from '@apnskit/mock-server';
 import { startMock } from './helpers.js';
 import type { Http2Sender, Http2SenderOptions, Http2SenderReport } from '../src/index.js';
 
+/** Every HTTP/2 suite runs on both transports: node:http2 is the reference the direct path must match. */
+export const H2_TRANSPORTS = ['direct', 'node-http2'] as const;
+export type H2Transport = (typeof H2_TRANSPORTS)[number];
+let transportUnderTest: H2Transport = 'direct';
+
+/** The transport of the test running now (set by useTransport before each test). */
+export function currentTransport(): H2Transport {
+  return transportUnderTest;
+}
+
+/** Makes each test of `test` run on `transport` (h2Options and currentTransport() follow it). */
+export function useTransport<T>(test: Test<T>, transport: H2Transport): void {
+  test.before.each(() => {
+    transportUnderTest = transport;
+  });
+}
+
 /** Options for an HTTP/2 sender with token auth against the mock, with short timers for tests. */
 export function h2Options(mock: MockServer, extra: Partial<Http2SenderOptions> = {}): Http2SenderOptions {
   const key = mock.http2.defaultKey;
   return {
     protocol: 'h2',
+    transport: transportUnderTest,
     address: { host: mock.host, port: mock.http2.port },
     token: { key: key.path as string, keyId: key.keyId, teamId: key.teamId },
     tls: { ca: mock.certs.ca },

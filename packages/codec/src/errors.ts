@@ -11,7 +11,9 @@ export type CodecErrorCode =
   | 'APNS_ERR_INVALID_TIMESTAMP'
   | 'APNS_ERR_BUFFER_TOO_SMALL'
   | 'APNS_ERR_INVALID_OPTION'
-  | 'APNS_ERR_INVALID_FRAME';
+  | 'APNS_ERR_INVALID_FRAME'
+  | 'APNS_ERR_HPACK'
+  | 'APNS_ERR_HTTP2_FRAME';
 
 /** Thrown for bad input to the codec: `code` says what, the message says what to fix. */
 export class ApnsCodecError extends Error {

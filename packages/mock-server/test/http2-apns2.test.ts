@@ -126,8 +126,12 @@ if (typeof started === 'string') {
     assert.equal([head?.token, head?.sent], [devices[0], false]);
     assert.match(String(head?.error), /SocketError: HTTP\/2: "GOAWAY" frame received with code 0/);
     assert.equal(rest.map((outcome) => [outcome.token, outcome.sent]), devices.slice(1).map((token) => [token, true]));
-    // The mock delivered all four: the one apns2 calls failed would be sent twice if retried.
-    assert.equal(mock.notifications.map((recorded) => recorded.token).sort(), devices);
+    // The mock holds the other three once each. It answers the head too when its body arrives
+    // before undici drops the connection (the usual case; under load the drop can win), so the
+    // push apns2 calls failed may well have been delivered: a caller that resends it may send it twice.
+    const held = mock.notifications.map((recorded) => recorded.token);
+    assert.equal(held.filter((token) => token !== devices[0]).sort(), devices.slice(1));
+    assert.ok(held.filter((token) => token === devices[0]).length <= 1, `the head held at most once: ${held.join()}`);
     const stats = mock.stats().http2;
     assert.is(stats.goaways, 1);
     assert.ok(stats.connections >= 2, `a new connection after the GOAWAY, got ${stats.connections}`);

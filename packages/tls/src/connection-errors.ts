@@ -6,6 +6,7 @@ export type ConnectionFailureKind =
   | 'client-certificate-rejected'
   | 'reset'
   | 'timeout'
+  | 'not-http2'
   | 'tls';
 
 export interface ConnectionFailure {
@@ -62,10 +63,26 @@ export function describeConnectionFailure(error: unknown): ConnectionFailure {
       hint: `the server rejected the client certificate (${code}): use a push certificate issued for this server and environment`,
     };
   }
+  if (refusedAlpn(code, error)) {
+    return {
+      kind: 'not-http2',
+      cause: code,
+      hint: 'the server does not speak HTTP/2 (it refused ALPN h2): check that the address is the provider API (api.push.apple.com:443), not the binary gateway',
+    };
+  }
   if (RESET_CODES.has(code)) {
     return { kind: 'reset', cause: code, hint: `the server closed the connection (${code}); if it happens during the handshake, check the client certificate and environment` };
   }
   return { kind: 'tls', cause: code, hint: `connection failed (${code}): ${error instanceof Error ? error.message : String(error)}` };
+}
+
+/**
+ * TLS alert 120: the server offers none of our ALPN protocols. Node reports it with its own code
+ * from the handshake, or as EPROTO when the alert arrives while a write is pending.
+ */
+function refusedAlpn(code: string, error: unknown): boolean {
+  if (code === 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL') return true;
+  return code === 'EPROTO' && error instanceof Error && /alert no application protocol/.test(error.message);
 }
 
 function errorCode(error: unknown): string {

@@ -55,6 +55,15 @@ test('a client certificate from another CA: a TLS 1.2 server resets the handshak
   assert.is(describeConnectionFailure(result.error).kind, 'reset', String(result.error?.code));
 });
 
+test('a server that does not offer HTTP/2 refuses ALPN h2: the hint names the provider API address', async () => {
+  const { server, ca } = pki();
+  const result = await handshake({ cert: server.cert, key: server.key, ALPNProtocols: ['http/1.1'] }, { ca: ca.cert, servername: 'localhost', ALPNProtocols: ['h2'] });
+  const failure = describeConnectionFailure(result.error);
+  assert.is(failure.kind, 'not-http2', failure.cause);
+  assert.match(failure.hint, 'does not speak HTTP/2');
+  assert.match(failure.hint, 'api.push.apple.com:443');
+});
+
 test('codes map to kinds', () => {
   const kinds: Array<[string | undefined, string]> = [
     ['ENOTFOUND', 'unreachable'],

@@ -11,7 +11,10 @@ export const HTTP2_FLAGS = {
   topic: { type: 'string' },
   'push-type': { type: 'string' },
   'collapse-id': { type: 'string' },
+  transport: { type: 'string' },
 } as const;
+
+const TRANSPORTS = ['direct', 'node-http2'] as const;
 
 /** What --http2 adds to a send command. */
 export interface Http2Flags {
@@ -20,6 +23,8 @@ export interface Http2Flags {
   readonly topic: string | undefined;
   readonly pushType: string | undefined;
   readonly collapseId: string | undefined;
+  /** 'direct' (default) or 'node-http2' (Node's own HTTP/2 client, the reference). */
+  readonly transport: (typeof TRANSPORTS)[number] | undefined;
 }
 
 /** The servers --sandbox and --production name for the provider API. */
@@ -30,7 +35,7 @@ export const HTTP2_SERVICE = { sandbox: providerApiAddress('sandbox'), productio
   addressFlag: 'gateway';
 };
 
-const ONLY_WITH_HTTP2 = ['auth-key', 'key-id', 'team-id', 'topic', 'push-type', 'collapse-id'] as const;
+const ONLY_WITH_HTTP2 = ['auth-key', 'key-id', 'team-id', 'topic', 'push-type', 'collapse-id', 'transport'] as const;
 
 /** Whether the command line asks for the provider API (decides which servers --sandbox names). */
 export function wantsHttp2(argv: readonly string[]): boolean {
@@ -60,5 +65,15 @@ export function http2FlagsFrom(values: Readonly<Record<string, FlagValue>>, tls:
   }
   const topic = values.topic as string | undefined;
   if (token && topic === undefined) throw new UsageError('token auth needs --topic BUNDLE_ID (your app\'s bundle id)');
-  return { token, topic, pushType: values['push-type'] as string | undefined, collapseId: values['collapse-id'] as string | undefined };
+  const transport = values.transport as string | undefined;
+  if (transport !== undefined && !(TRANSPORTS as readonly string[]).includes(transport)) {
+    throw new UsageError(`--transport must be ${TRANSPORTS.join(' or ')}, got ${JSON.stringify(transport)}`);
+  }
+  return {
+    token,
+    topic,
+    pushType: values['push-type'] as string | undefined,
+    collapseId: values['collapse-id'] as string | undefined,
+    transport: transport as Http2Flags['transport'],
+  };
 }

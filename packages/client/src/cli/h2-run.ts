@@ -3,9 +3,9 @@ import { formatAddress } from '@apnskit/tls';
 import { createSender } from '../create-sender.js';
 import type { Http2Notification, Http2SenderOptions, Http2UnconfirmedNotification } from '../h2/types.js';
 import type { SendCommand } from './options.js';
-import { MALFORMED_TOKEN, textOutput, type SendOutput, type Writable } from './output.js';
+import { textOutput, type SendOutput, type Writable } from './output.js';
 import type { RunControl, RunIo } from './run.js';
-import { commandLineTokens, TokensFile, type TokenLines } from './tokens.js';
+import { sendAll, tokenSource, type LoopState } from './send-loop.js';
 
 /**
  * JSON lines of an HTTP/2 run: a failure as `{"token","status","reason"}` (plus `timestamp` in ISO
@@ -48,23 +48,23 @@ export async function runSendHttp2(
     tls: command.tls,
     ...(flags.topic !== undefined ? { topic: flags.topic } : {}),
     ...(flags.pushType !== undefined ? { pushType: flags.pushType } : {}),
+    ...(flags.transport !== undefined ? { transport: flags.transport } : {}),
     connections: command.connections,
     ...senderOptions,
   });
-  const tokens = command.tokens;
   // Apple says not to assume a token length on the provider API: any whole number of bytes.
-  const rules = { anyLength: true };
-  const file = tokens.kind === 'file' ? new TokensFile(tokens.path, tokens.size, rules) : undefined;
-  const blocks: AsyncIterable<TokenLines> | Iterable<TokenLines> = file ? file.blocks() : [commandLineTokens(tokens.kind === 'list' ? tokens.tokens : [], rules)];
-  let stopped = false;
+  const source = tokenSource(command, { anyLength: true });
+  const loop: LoopState = { queued: 0, malformed: 0, stopped: false };
   onControl({
     stop() {
-      stopped = true;
-      file?.stop();
+      loop.stopped = true;
+      source.file?.stop();
     },
   });
   const startedAt = performance.now();
+  let failedSoFar = 0;
   sender.on('failed', ({ notification, status, reason, timestamp }) => {
+    failedSoFar += 1;
     output.failure({ token: notification.token, status, name: reason, ...(timestamp ? { timestamp: timestamp.toISOString() } : {}) });
   });
   sender.on('unconfirmed', ({ notification, reason }) => output.unconfirmed({ token: notification.token, reason }));
@@ -75,44 +75,18 @@ export async function runSendHttp2(
     io.stderr.write(`apns-send: ${error.message}\n`);
   });
 
-  let malformed = 0;
-  // One notification object, its token the lines' current one: write() turns it into a push
-  // (the token as hex) at once, so nothing is made per token but the push itself.
-  const notification: { token: Uint8Array } & Omit<Http2Notification, 'token'> = {
-    token: new Uint8Array(0),
+  const notification: { token: Buffer } & Omit<Http2Notification, 'token'> = {
+    token: Buffer.alloc(0),
     payload: command.payload,
     ...(command.expiry !== 0 ? { expiration: command.expiry } : {}),
     ...(command.priority !== 10 ? { priority: command.priority } : {}),
     ...(flags.collapseId !== undefined ? { collapseId: flags.collapseId } : {}),
   };
-  let sendError: unknown;
-  try {
-    reading: for await (const lines of blocks) {
-      for (let kind = lines.next(); kind !== 'end'; kind = lines.next()) {
-        if (stopped) break reading;
-        if (kind === 'malformed') {
-          malformed += 1;
-          const { text, reason } = lines.malformed!;
-          output.failure({ token: text, status: null, name: MALFORMED_TOKEN, line: lines.line, reason });
-          continue;
-        }
-        notification.token = lines.token;
-        if (!sender.write(notification)) await sender.ready();
-      }
-    }
-  } catch (error) {
-    sendError = error;
-    file?.stop();
-  }
-  const report = await sender.close();
-  if (sendError !== undefined) {
-    const why = reported.has(sendError) ? 'see above' : sendError instanceof Error ? sendError.message : String(sendError);
-    io.stderr.write(`apns-send: stopped early (${why}); the tokens not read yet were not sent\n`);
-  }
+  const { report, sendError } = await sendAll({ source, sender, notification, loop, output, stderr: io.stderr, reported, failedSoFar: () => failedSoFar, startedAt });
   const totals = {
     sent: report.sent,
     delivered: report.delivered,
-    failed: report.failed.length + malformed,
+    failed: report.failed.length + loop.malformed,
     unconfirmed: report.unconfirmedCount,
     resent: report.resent,
     elapsedMs: Math.round(performance.now() - startedAt),

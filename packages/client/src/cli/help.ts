@@ -10,7 +10,7 @@ export const HELP = formatHelp({
     '          [--expiry SECONDS] [--format frame|enhanced|simple] [--connections N] [--json]',
     'apns-send --http2 (--gateway HOST:PORT | --sandbox | --production)',
     '          (--auth-key FILE --key-id ID --team-id ID --topic BUNDLE_ID | --pfx FILE | --cert FILE --key FILE)',
-    '          [--push-type TYPE] [--collapse-id ID] ... the recipient, message and output flags above',
+    '          [--push-type TYPE] [--collapse-id ID] [--transport direct|node-http2] ... the recipient, message and output flags above',
     '          [--checkpoint-every N] [--max-retries N] [--silent-close resend|unconfirmed]',
   ],
   sections: [
@@ -29,6 +29,7 @@ export const HELP = formatHelp({
         ['--topic BUNDLE_ID', "your app's bundle id (needed with token auth; a certificate's own by default)"],
         ['--push-type TYPE', 'alert, background, voip, ... (default: inferred from the payload); the topic gets its suffix'],
         ['--collapse-id ID', 'notifications with the same id replace each other on the device (at most 64 bytes)'],
+        ['--transport NAME', "direct (default: frames written by apns-send itself) or node-http2 (Node's own HTTP/2 client, slower)"],
         ['', 'with --json: {"token","status","reason"} per failure (410 adds "timestamp"), {"token","unconfirmed":true,"reason"}'],
       ],
     },

@@ -1,15 +1,12 @@
 // Sends the command's notifications through the managed sender and reports every outcome.
 import { describeConnectionFailure, formatAddress, type ResolvedCredentials } from '@apnskit/tls';
 import { Sender } from '../sender.js';
-import type { SenderOptions, SenderReport, UnconfirmedNotification } from '../sender-types.js';
+import type { SenderOptions, UnconfirmedNotification } from '../sender-types.js';
 import { ApnsClientError } from '../errors.js';
 import { credentialFailure } from './credential-failure.js';
 import type { SendCommand } from './options.js';
-import { jsonOutput, MALFORMED_TOKEN, textOutput, type SendOutput, type Writable } from './output.js';
-import { commandLineTokens, TokensFile, type TokenLines } from './tokens.js';
-
-/** How often the progress bar is redrawn. */
-const PROGRESS_INTERVAL_MS = 100;
+import { jsonOutput, textOutput, type SendOutput, type Writable } from './output.js';
+import { sendAll, tokenSource, type LoopState } from './send-loop.js';
 
 export interface RunIo {
   readonly stdout: Writable;
@@ -39,10 +36,10 @@ export async function runSend(
   const output: SendOutput = command.json ? jsonOutput(io.stdout) : textOutput(io.stdout, io.stderr, formatAddress(command.address));
   const source = tokenSource(command);
   const startedAt = performance.now();
-  let stopped = false;
+  const loop: LoopState = { queued: 0, malformed: 0, stopped: false };
   onControl({
     stop() {
-      stopped = true;
+      loop.stopped = true;
       source.file?.stop();
     },
   });
@@ -96,54 +93,13 @@ export async function runSend(
     io.stderr.write(`apns-send: connection ${connection} to ${formatAddress(command.address)} failed: ${why}; retrying\n`);
   });
 
-  let queued = 0;
-  let malformed = 0;
-  const progress = setInterval(() => {
-    output.progress({ sent: queued, failed: failedSoFar + malformed, fraction: source.fraction(queued), elapsedMs: performance.now() - startedAt });
-  }, PROGRESS_INTERVAL_MS);
-  progress.unref();
-
-  // One notification object, its token the lines' reused buffer: write() copies it into the
-  // batch at once, so nothing is made per token (cli.bench.ts: this loop is what the CLI adds).
-  const notification: { token: Buffer; payload: Buffer; expiry: number; priority: 10 | 5 } = { token: Buffer.alloc(0), payload: command.payload, expiry: command.expiry, priority: command.priority };
-  let sendError: unknown;
-  try {
-    reading: for await (const lines of source.blocks) {
-      notification.token = lines.token;
-      for (let kind = lines.next(); kind !== 'end'; kind = lines.next()) {
-        if (stopped) break reading;
-        if (kind === 'malformed') {
-          malformed += 1;
-          const { text, reason } = lines.malformed!;
-          output.failure({ token: text, status: null, name: MALFORMED_TOKEN, line: lines.line, reason });
-          continue;
-        }
-        const room = sender.write(notification);
-        queued += 1;
-        if (!room) await sender.ready();
-      }
-    }
-  } catch (error) {
-    // The sender gave up (or the tokens file broke): stop, but still account for what was sent.
-    sendError = error;
-    source.file?.stop();
-  }
-  let report: SenderReport;
-  try {
-    report = await sender.close();
-  } finally {
-    clearInterval(progress);
-  }
-  if (sendError !== undefined) {
-    output.clearProgress();
-    const why = reported.has(sendError) ? 'see above' : sendError instanceof Error ? sendError.message : String(sendError);
-    io.stderr.write(`apns-send: stopped early (${why}); the tokens not read yet were not sent\n`);
-  }
+  const notification = { token: Buffer.alloc(0), payload: command.payload, expiry: command.expiry, priority: command.priority };
+  const { report, sendError } = await sendAll({ source, sender, notification, loop, output, stderr: io.stderr, reported, failedSoFar: () => failedSoFar, startedAt });
 
   const totals = {
     sent: report.sent,
     delivered: report.delivered,
-    failed: report.failed.length + malformed,
+    failed: report.failed.length + loop.malformed,
     unconfirmed: report.unconfirmed.length,
     ...(report.forgotten > 0 ? { forgotten: report.forgotten } : {}),
     resent: report.resent,
@@ -152,22 +108,6 @@ export async function runSend(
   output.finish(totals, unconfirmedReasons(report.unconfirmed, report.forgotten));
   if (credentialsRefused) return CREDENTIALS_EXIT_CODE;
   return sendError === undefined && totals.failed === 0 && report.unconfirmedCount === 0 ? 0 : 1;
-}
-
-interface Source {
-  readonly blocks: AsyncIterable<TokenLines> | Iterable<TokenLines>;
-  readonly file?: TokensFile;
-  /** Share of the input consumed, when the total is known. */
-  fraction(queued: number): number | undefined;
-}
-
-function tokenSource(command: SendCommand): Source {
-  const tokens = command.tokens;
-  if (tokens.kind === 'list') {
-    return { blocks: [commandLineTokens(tokens.tokens)], fraction: (queued) => queued / tokens.tokens.length };
-  }
-  const file = new TokensFile(tokens.path, tokens.size);
-  return { blocks: file.blocks(), file, fraction: () => (tokens.size > 0 ? file.bytesRead / tokens.size : undefined) };
 }
 
 function unconfirmedReasons(unconfirmed: readonly UnconfirmedNotification[], forgotten: number): Map<string, number> {

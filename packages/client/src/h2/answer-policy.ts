@@ -3,7 +3,7 @@
  * reason table, or the way a stream ended unanswered. Pure decisions; the sender carries them out.
  */
 import { reasonInfo, type PushOutcome, type ReasonInfo } from '@apnskit/codec/http2';
-import type { Unanswered } from './connection.js';
+import type { Unanswered } from './push-connection.js';
 import type { Push } from './notification.js';
 import type { Http2ResendCause, Http2UnconfirmedReason } from './types.js';
 

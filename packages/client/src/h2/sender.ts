@@ -11,7 +11,8 @@ import { resolveCredentials, resolveServerTrust, type ApnsTlsOptions, type Resol
 import type { Address } from '../address.js';
 import { RoomWaiters, deferred, reconnectDelay, type Deferred } from '../sender-plumbing.js';
 import { ApnsClientError, integerOption, invalidOption } from '../errors.js';
-import { H2Connection, type ConnectionHooks, type ConnectionSettings, type Unanswered } from './connection.js';
+import { createPushConnection } from './connection-factory.js';
+import type { ConnectionHooks, ConnectionSettings, Http2Transport, PushConnection, Unanswered } from './push-connection.js';
 import { Http2Ledger } from './ledger.js';
 import { preparePush, type Push, type PushDefaults } from './notification.js';
 import { ProviderTokenSigner } from './provider-token.js';
@@ -33,6 +34,7 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
   private readonly signer: ProviderTokenSigner | undefined;
   private readonly defaults: PushDefaults;
   private readonly poolSize: number;
+  private readonly transport: Http2Transport;
   private readonly highWaterMark: number;
   private readonly maxRetries: number;
   private readonly retry: RetryPolicy;
@@ -43,7 +45,7 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
   private readonly hooks: ConnectionHooks;
   private readonly ledger: Http2Ledger;
   private readonly queue = new PushQueue<Push>();
-  private readonly connections = new Set<H2Connection>();
+  private readonly connections = new Set<PushConnection>();
   /** Resends waiting out their backoff. */
   private readonly delayed = new Map<NodeJS.Timeout, Push>();
   private readonly started = Date.now();
@@ -68,6 +70,9 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
     this.defaults = { bundleId, pushType: options.pushType, topicRequired: this.signer !== undefined };
     if (this.signer && bundleId === undefined) throw invalidOption('topic', 'your app\'s bundle id (token connections need a topic)', undefined);
     this.poolSize = integerOption('connections', options.connections, 1, 1, 1024);
+    const transport = options.transport ?? 'direct';
+    if (transport !== 'direct' && transport !== 'node-http2') throw invalidOption('transport', "'direct' (default) or 'node-http2'", transport);
+    this.transport = transport;
     this.highWaterMark = integerOption('highWaterMark', options.highWaterMark, 8192, 1);
     this.maxRetries = integerOption('maxRetries', options.maxRetries, 3, 0, 100);
     this.retry = {
@@ -133,7 +138,7 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
 
   stats(): { sent: number; queued: number; inFlight: number; delivered: number; failed: number; unconfirmed: number; resent: number; connections: number } {
     let inFlight = 0;
-    for (const connection of this.connections) inFlight += connection.inFlight.size;
+    for (const connection of this.connections) inFlight += connection.inFlightCount;
     const { ledger } = this;
     return { sent: ledger.sent, queued: this.queue.length + this.delayed.size, inFlight, delivered: ledger.delivered, failed: ledger.failed.length, unconfirmed: ledger.unconfirmed.length, resent: ledger.resent, connections: this.connections.size };
   }
@@ -187,14 +192,21 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
     for (const connection of this.connections) if (connection.state === 'connecting' || connection.state === 'ready') usable += 1;
     while (usable < this.poolSize && this.queue.length > 0 && !this.gaveUp) {
       this.ledger.connections += 1;
-      const connection = new H2Connection(this.ledger.connections, this.address, this.credentials, this.signer, this.settings, this.hooks);
+      const connection = createPushConnection(this.transport, {
+        number: this.ledger.connections,
+        address: this.address,
+        credentials: this.credentials,
+        signer: this.signer,
+        settings: this.settings,
+        hooks: this.hooks,
+      });
       this.connections.add(connection);
       connection.connect();
       usable += 1;
     }
   }
 
-  private answered(connection: H2Connection, push: Push, outcome: PushOutcome, apnsId: string | undefined): void {
+  private answered(connection: PushConnection, push: Push, outcome: PushOutcome, apnsId: string | undefined): void {
     this.failures = 0;
     const decision = decideAnswer(outcome, push, this.retry);
     switch (decision.kind) {
@@ -247,7 +259,7 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
     this.schedulePump();
   }
 
-  private closed(connection: H2Connection, cause: Http2DisconnectCause, reason: string | undefined, error: Error | undefined): void {
+  private closed(connection: PushConnection, cause: Http2DisconnectCause, reason: string | undefined, error: Error | undefined): void {
     this.connections.delete(connection);
     if (cause !== 'closed') {
       if (connection.answeredAny || connection.openFor(Date.now()) >= HEALTHY_CONNECTION_MS) this.failures = 0;
@@ -292,7 +304,7 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
     const closing = this.closing;
     if (!closing || this.finished || this.queue.length > 0 || this.delayed.size > 0) return;
     for (const connection of this.connections) {
-      if (connection.inFlight.size > 0) return;
+      if (connection.inFlightCount > 0) return;
     }
     if (this.connections.size > 0) {
       for (const connection of this.connections) connection.close();

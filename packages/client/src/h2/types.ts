@@ -36,6 +36,12 @@ export interface Http2SenderOptions {
   readonly topic?: string;
   /** apns-push-type when a notification names none (default: inferred from the payload). */
   readonly pushType?: string;
+  /**
+   * What carries the HTTP/2 frames: 'direct' (default), frames written straight onto the TLS
+   * socket by this package; or 'node-http2', Node's own HTTP/2 client (slower per notification,
+   * kept as the reference the direct path is tested against).
+   */
+  readonly transport?: 'direct' | 'node-http2';
   /** Connections in the pool (default 1). */
   readonly connections?: number;
   /** send() waits while this many notifications are queued (default 8192). */

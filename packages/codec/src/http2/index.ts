@@ -32,3 +32,34 @@ export {
 } from './request.js';
 export { failureBody, parseFailureBody, pushOutcome, type FailureBody, type PushOutcome } from './response.js';
 export { ProviderTokenRules, checkProviderTokenClaims, providerTokenParts, type ProviderTokenClaims, type ProviderTokenHeader } from './provider-token.js';
+export * from './hpack/index.js';
+export {
+  CONNECTION_PREFACE,
+  DEFAULT_INITIAL_WINDOW_SIZE,
+  DEFAULT_MAX_FRAME_SIZE,
+  FRAME_HEADER_LENGTH,
+  FrameFlag,
+  FrameReader,
+  FrameType,
+  Http2ErrorCode,
+  Http2FrameError,
+  LARGEST_MAX_FRAME_SIZE,
+  MAX_STREAM_ID,
+  MAX_WINDOW_SIZE,
+  PING_PAYLOAD_LENGTH,
+  SettingId,
+  framePayloadContent,
+  goawayFrame,
+  pingFrame,
+  readGoaway,
+  readRstStream,
+  readSettings,
+  readWindowUpdate,
+  rstStreamFrame,
+  settingsAckFrame,
+  settingsFrame,
+  windowUpdateFrame,
+  writeFrameHeader,
+  type FrameHandler,
+  type Goaway,
+} from './frames.js';

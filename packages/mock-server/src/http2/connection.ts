@@ -25,8 +25,11 @@ export class Http2Connection {
   }
 
   /** Whether GOAWAY was sent with a lastStreamId below this stream: it is never processed. */
+  /** A drop of the TCP connection is under way. */
+  private dropping = false;
+
   beyondGoaway(streamId: number): boolean {
-    return this.goneAwayAt !== undefined && streamId > this.goneAwayAt;
+    return this.dropping || (this.goneAwayAt !== undefined && streamId > this.goneAwayAt);
   }
 
   /** A token connection's first valid token lifts the stream limit from 1 to the configured one. */
@@ -95,9 +98,19 @@ export class Http2Connection {
     this.idleTimer.unref();
   }
 
+  /**
+   * Drops the TCP connection once nghttp2 has finished the bytes it is reading: destroying the
+   * session from inside a stream callback, while the same read still holds that stream's DATA (a
+   * client that writes HEADERS and DATA in one packet), aborts Node 20 with a native assertion
+   * (StreamBase::CallJSOnreadMethod). Streams arriving meanwhile are left unanswered.
+   */
   destroySocket(): void {
-    this.socket.destroy();
-    this.destroy();
+    if (this.dropping) return;
+    this.dropping = true;
+    setImmediate(() => {
+      this.socket.destroy();
+      this.destroy();
+    });
   }
 
   destroy(): void {
