@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import type { MockServer } from '@apnskit/mock-server';
 import { isApnsTlsError } from '@apnskit/tls';
 import { createSender, type Http2SenderOptions } from '../src/index.js';
-import { checkH2Ledger, currentTransport, H2_TRANSPORTS, h2Options, sendTokens, useTransport } from './h2-helpers.js';
+import { checkH2Ledger, currentTransport, H2_TRANSPORTS, h2Options, sendTokens, sendUntilStopped, useTransport } from './h2-helpers.js';
 import { startMock, tokens, within } from './helpers.js';
 
 const MINUTE = 60_000;
@@ -76,12 +76,7 @@ for (const transport of H2_TRANSPORTS) {
     const sender = createSender(h2Options(mock));
     const errors: string[] = [];
     sender.on('error', (error) => errors.push((error as unknown as { code: string }).code));
-    let thrown: unknown;
-    try {
-      await within(sendTokens(sender, list));
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = await sendUntilStopped(sender, list);
     const report = await within(sender.close());
     checkH2Ledger(report, mock, list.slice(0, report.sent));
     assert.equal(errors, ['APNS_ERR_CLOCK_SKEW']);

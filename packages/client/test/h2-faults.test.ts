@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { MockServer } from '@apnskit/mock-server';
 import { createSender } from '../src/index.js';
-import { checkH2Ledger, currentTransport, H2_TRANSPORTS, h2Options, sendTokens, useHttp2Mock, useTransport, watchH2Duplicates } from './h2-helpers.js';
+import { checkH2Ledger, currentTransport, H2_TRANSPORTS, h2Options, sendTokens, sendUntilStopped, useHttp2Mock, useTransport, watchH2Duplicates } from './h2-helpers.js';
 import { tokens, within } from './helpers.js';
 
 for (const transport of H2_TRANSPORTS) {
@@ -113,12 +113,7 @@ for (const transport of H2_TRANSPORTS) {
     const sender = createSender(h2Options(mock));
     const errors: { code?: string; message: string }[] = [];
     sender.on('error', (error) => errors.push(error as { code?: string; message: string }));
-    let thrown: unknown;
-    try {
-      await within(sendTokens(sender, list));
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = await sendUntilStopped(sender, list);
     const report = await within(sender.close());
     const written = list.slice(0, report.sent);
     checkH2Ledger(report, mock, written);

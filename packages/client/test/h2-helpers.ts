@@ -1,7 +1,7 @@
 import type { Test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { MockServer } from '@apnskit/mock-server';
-import { startMock } from './helpers.js';
+import { startMock, within } from './helpers.js';
 import type { Http2Sender, Http2SenderOptions, Http2SenderReport } from '../src/index.js';
 
 /** Every HTTP/2 suite runs on both transports: node:http2 is the reference the direct path must match. */
@@ -83,6 +83,16 @@ export function checkH2Ledger(report: Http2SenderReport, mock: MockServer, sent:
 
 export async function sendTokens(sender: Http2Sender, list: readonly string[], payload: object = { aps: { alert: 'Hello' } }): Promise<void> {
   for (const token of list) await sender.send({ token, payload });
+}
+
+/** Sends `list` until the sender stops it; resolves with what stopped it (undefined when all went out). */
+export async function sendUntilStopped(sender: Http2Sender, list: readonly string[]): Promise<unknown> {
+  try {
+    await within(sendTokens(sender, list));
+    return undefined;
+  } catch (error) {
+    return error;
+  }
 }
 
 /** One mock per suite (short close grace), reset with its full stream limit before each test. */
