@@ -35,6 +35,8 @@ export interface ConnectionEvent {
   readonly remote: string;
   readonly topic: string | undefined;
   readonly environments: readonly string[];
+  /** True when the client resumed an earlier TLS session (no certificates exchanged this time). */
+  readonly resumed: boolean;
 }
 export interface DisconnectEvent {
   readonly service: Service;

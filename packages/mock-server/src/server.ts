@@ -253,7 +253,7 @@ export class MockServer extends EventEmitter<MockServerEvents> {
     const identity = peerIdentity(socket);
     const number = this.nextGatewayNumber++;
     this.tally.connections++;
-    this.emit('connection', { service: 'gateway', connection: number, remote: remoteOf(socket), ...identity });
+    this.emit('connection', { service: 'gateway', connection: number, remote: remoteOf(socket), ...identity, resumed: socket.isSessionReused() });
     const wrongEnvironment = this.options.enforceEnvironment && !identity.environments.includes(this.options.environment);
     if (wrongEnvironment || this.faultSet.connectionFate('secure')) {
       this.tally.dropped++;
@@ -286,7 +286,7 @@ export class MockServer extends EventEmitter<MockServerEvents> {
       const reason = served ? 'served' : this.closing ? 'server-closed' : 'client';
       this.emit('disconnect', { service: 'feedback', connection: number, reason });
     });
-    this.emit('connection', { service: 'feedback', connection: number, remote: remoteOf(socket), ...identity });
+    this.emit('connection', { service: 'feedback', connection: number, remote: remoteOf(socket), ...identity, resumed: socket.isSessionReused() });
     const { bytes, count } = this.feedbackLists.take(topic);
     this.tally.feedbackTuplesSent += count;
     this.emit('feedback', { connection: number, topic, tuples: count });

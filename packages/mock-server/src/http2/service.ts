@@ -53,7 +53,7 @@ export interface Http2ServiceContext {
   readonly wrongEnvironmentReason: Reason;
   accepted(): void;
   rejected(rejection: RejectedNotification): void;
-  connected(event: { connection: number; remote: string; topic: string | undefined; environments: readonly string[] }): void;
+  connected(event: { connection: number; remote: string; topic: string | undefined; environments: readonly string[]; resumed: boolean }): void;
   disconnected(connection: number, reason: 'client' | 'server'): void;
   /** A drop-connections fault closed a connection right after its handshake. */
   dropped(remote: string): void;
@@ -237,6 +237,7 @@ export class Http2Service {
       remote: `${socket.remoteAddress}:${socket.remotePort}`,
       topic: handing.certificate?.topic,
       environments: handing.certificate?.environments ?? [],
+      resumed: handing.socket.isSessionReused(),
     });
     // A session waiting in the middle of a header block outlives its socket unless told.
     handing.socket.once('close', () => created.destroy());
