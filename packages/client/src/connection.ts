@@ -12,6 +12,7 @@ import { channelInactiveEvent, errorEvent, unknownIdentifierEvent } from './conn
 import { SentWindow } from './sent-window.js';
 import { settle, settleAnswer, type Settlement } from './settlement.js';
 import { openSocket } from './socket.js';
+import type { TlsSessions } from './tls-sessions.js';
 
 /** What the managed sender listens to (compact: no message objects). */
 export interface ConnectionHooks {
@@ -63,6 +64,8 @@ export class Connection implements PublicConnection {
     private readonly handlers: ConnectionHandlers = {},
     options: ConnectionOptions = {},
     private readonly hooks: ConnectionHooks = {},
+    /** Sessions shared with the other connections of the same sender (resumed handshakes). */
+    private readonly sessions?: TlsSessions,
   ) {
     const resolved = resolveConnectionOptions(options);
     this.format = resolved.format;
@@ -131,7 +134,7 @@ export class Connection implements PublicConnection {
   connect(): void {
     if (this.state !== 'idle') return;
     this.state = 'connecting';
-    const socket = openSocket(this.address, this.credentials);
+    const socket = openSocket(this.address, this.credentials, this.sessions);
     this.socket = socket;
     this.timer = setTimeout(() => this.fail(new ApnsClientError('APNS_ERR_CONNECT_FAILED', `no TLS connection to ${this.address.host}:${this.address.port} after ${this.connectTimeoutMs} ms; check the address`)), this.connectTimeoutMs);
     socket.once('secureConnect', () => this.opened());

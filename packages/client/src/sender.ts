@@ -8,6 +8,7 @@ import { reconnectDelay } from './sender-plumbing.js';
 import type { SenderEvents, SenderOptions, SenderReport } from './sender-types.js';
 import { resolveSenderSettings, type SenderSettings } from './sender-settings.js';
 import type { Settlement } from './settlement.js';
+import { TlsSessions } from './tls-sessions.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 /**
@@ -51,6 +52,8 @@ export class Sender extends EventEmitter<SenderEvents> {
   /** Connections whose socket has not closed yet (settled or not). */
   private readonly live = new Set<Connection>();
   private readonly numbers = new WeakMap<Connection, number>();
+  /** Each connection resumes the TLS session of the ones before: a checkpoint's handshake costs half. */
+  private readonly sessions = new TlsSessions();
   private readonly started = Date.now();
   private waiters: (() => void)[] = [];
   private pumpScheduled = false;
@@ -152,15 +155,22 @@ export class Sender extends EventEmitter<SenderEvents> {
   private pump(): void {
     this.pumpScheduled = false;
     const now = Date.now();
-    const limit = this.settings.checkpointEvery > 0 ? this.settings.checkpointEvery : Infinity;
+    const limit = this.checkpointLimit();
+    // The oldest `poolSize` accepting connections write; a successor opened early waits its turn.
+    let writers = 0;
     for (const connection of this.active) {
       if (this.doubt.count > 0 && connection.acceptsMore && isFresh(connection)) this.settleDoubt(connection);
-      while (this.queue.count > 0 && connection.acceptsMore && connection.written + connection.queued < limit) {
+      const writer = isAccepting(connection) && writers < this.settings.poolSize;
+      if (writer) writers += 1;
+      while (writer && this.queue.count > 0 && connection.acceptsMore && connection.written + connection.queued < limit) {
         connection.enqueue(this.queue.shift() as FrameChunk);
       }
       connection.flush();
-      // Checkpoint (to within a chunk): prove what this connection wrote; a fresh one takes over.
-      if ((connection.written + connection.queued >= limit || this.aged(connection, now)) && !connection.probing) connection.probe(this.settings.probeTimeoutMs);
+      // Checkpoint (to within a chunk): prove what this connection wrote; its successor takes over.
+      if (writer && (connection.written + connection.queued >= limit || this.aged(connection, now))) {
+        connection.probe(this.settings.probeTimeoutMs);
+        writers -= 1;
+      }
     }
     this.watchAge();
     this.ensureConnections();
@@ -194,7 +204,7 @@ export class Sender extends EventEmitter<SenderEvents> {
   }
 
   private ensureConnections(): void {
-    if (this.gaveUp || this.backoffTimer !== undefined || this.queue.count + this.doubt.count === 0) return;
+    if (this.gaveUp || this.backoffTimer !== undefined || !this.needsConnection()) return;
     const delay = reconnectDelay(this.failures, this.settings.backoffInitialMs, this.settings.backoffMaxMs);
     if (delay > 0) {
       this.backoffTimer = setTimeout(() => {
@@ -207,8 +217,8 @@ export class Sender extends EventEmitter<SenderEvents> {
   }
 
   private openMissing(): void {
-    while (!this.gaveUp && ((this.accepting() < this.settings.poolSize && this.queue.count > 0) || (this.doubt.count > 0 && !this.hasFresh()))) {
-      const connection = new Connection(this.settings.address, this.settings.credentials, {}, this.settings.connectionOptions, this.hooks);
+    while (!this.gaveUp && this.needsConnection()) {
+      const connection = new Connection(this.settings.address, this.settings.credentials, {}, this.settings.connectionOptions, this.hooks, this.sessions);
       this.ledger.connections += 1;
       this.numbers.set(connection, this.ledger.connections);
       this.active.add(connection);
@@ -217,16 +227,41 @@ export class Sender extends EventEmitter<SenderEvents> {
     }
   }
 
+  /**
+   * True while a connection is missing: a pool slot for queued work, a fresh one for the doubtful
+   * frames, or the successor of a connection past half its checkpoint, opened ahead so that the
+   * checkpoint costs no pause for a handshake.
+   */
+  private needsConnection(): boolean {
+    const accepting = this.accepting();
+    if (this.queue.count > 0 && accepting < this.settings.poolSize) return true;
+    if (this.doubt.count > 0 && !this.hasFresh()) return true;
+    const nearing = this.closing ? 0 : this.nearingCheckpoint();
+    return nearing > 0 && accepting < this.settings.poolSize + nearing;
+  }
+
+  private checkpointLimit(): number {
+    return this.settings.checkpointEvery > 0 ? this.settings.checkpointEvery : Infinity;
+  }
+
+  /** Accepting connections past half their checkpoint (each wants a successor), at most one per pool slot. */
+  private nearingCheckpoint(): number {
+    const halfway = this.checkpointLimit() / 2;
+    let nearing = 0;
+    for (const connection of this.active) if (isAccepting(connection) && connection.written + connection.queued >= halfway) nearing += 1;
+    return Math.min(nearing, this.settings.poolSize);
+  }
+
   /** Connections that take frames (not ending with a probe or after a socket error). */
   private accepting(): number {
     let count = 0;
-    for (const connection of this.active) if (!connection.probing && !connection.ending) count += 1;
+    for (const connection of this.active) if (isAccepting(connection)) count += 1;
     return count;
   }
 
   /** True when a connection that has written nothing (open or opening) can take the doubtful frames. */
   private hasFresh(): boolean {
-    for (const connection of this.active) if (!connection.probing && !connection.ending && isFresh(connection)) return true;
+    for (const connection of this.active) if (isAccepting(connection) && isFresh(connection)) return true;
     return false;
   }
 
@@ -317,6 +352,11 @@ export class Sender extends EventEmitter<SenderEvents> {
     this.ageTimer = undefined;
     closing.resolve(this.ledger.report(Date.now() - this.started));
   }
+}
+
+/** True while the connection may take frames: not ending with a probe, no socket error. */
+function isAccepting(connection: Connection): boolean {
+  return !connection.probing && !connection.ending;
 }
 
 /** True when the connection has neither written nor queued anything yet. */

@@ -1,6 +1,7 @@
 import { connect, type TLSSocket } from 'node:tls';
 import { resolveCredentials, type ApnsTlsOptions, type ResolvedCredentials } from '@apnskit/tls';
 import type { Address } from './address.js';
+import type { TlsSessions } from './tls-sessions.js';
 
 /** Credentials as options, or already resolved (resolve once, share between connections). */
 export type TlsInput = ApnsTlsOptions | ResolvedCredentials;
@@ -11,12 +12,15 @@ export function credentialsFrom(tls: TlsInput): ResolvedCredentials {
 }
 
 /**
- * Opens the TLS socket. Node destroys a socket on a write error (EPIPE, ECONNRESET), which would
- * drop an error response still unread; turning auto-destroy off keeps reading until the peer's
- * end or a read error, and the connection destroys the socket itself.
+ * Opens the TLS socket, resuming the last session in `sessions` when there is one. Node destroys
+ * a socket on a write error (EPIPE, ECONNRESET), which would drop an error response still unread;
+ * turning auto-destroy off keeps reading until the peer's end or a read error, and the connection
+ * destroys the socket itself.
  */
-export function openSocket(address: Address, credentials: ResolvedCredentials): TLSSocket {
-  const socket = connect({ ...credentials.connectOptions, host: address.host, port: address.port });
+export function openSocket(address: Address, credentials: ResolvedCredentials, sessions?: TlsSessions): TLSSocket {
+  const session = sessions?.offer();
+  const socket = connect({ ...credentials.connectOptions, host: address.host, port: address.port, ...(session ? { session } : {}) });
+  if (sessions) socket.on('session', (ticket: Buffer) => sessions.remember(ticket));
   keepReadingAfterWriteErrors(socket);
   socket.setNoDelay(true);
   return socket;

@@ -20,6 +20,17 @@ function senderFor(mock: MockServer, options: Partial<SenderOptions> = {}): Send
   return createSender({ address: addressOf(mock), tls: tlsOf(mock), probeTimeoutMs: 5000, closeGraceMs: 200, backoff: { initialMs: 10, maxMs: 50 }, ...options });
 }
 
+/** Resolves once `condition()` holds (polled). */
+function until(condition: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const poll = setInterval(() => {
+      if (!condition()) return;
+      clearInterval(poll);
+      resolve();
+    }, 5);
+  });
+}
+
 /** Sends `count` tokens under the faults, closes, checks the ledger; returns the report and counts. */
 async function run(mock: MockServer, count: number, faults: Fault[], options: Partial<SenderOptions> = {}) {
   for (const fault of faults) mock.faults.add(fault);
@@ -246,6 +257,37 @@ test('checkpoints bound what a silent close puts in doubt', async ({ mock }) => 
   assert.ok(report.connections >= 4, `a connection per checkpoint (${report.connections})`);
   assert.ok(report.possiblyDuplicated <= 1000 + 1500, `at most one checkpoint and a chunk in doubt (${report.possiblyDuplicated})`);
   assert.ok(counts.duplicates <= report.possiblyDuplicated);
+});
+
+test('a checkpoint waits for no handshake: the successor opens at half way, writes nothing before it, and resumes the TLS session', async ({ mock }) => {
+  const opened: { connection: number; resumed: boolean }[] = [];
+  const onConnection = ({ connection, resumed }: { connection: number; resumed: boolean }) => opened.push({ connection, resumed });
+  mock.on('connection', onConnection);
+  try {
+    const sender = senderFor(mock, { checkpointEvery: 2000 });
+    const possible = watchDuplicates(sender);
+    const first = tokens(1200, (tag += 1));
+    await sendAll(sender, first);
+    await within(mock.waitForNotifications(1200), undefined, 'the first 1200');
+    // Past half of its checkpoint, the writing connection has a successor standing by.
+    await within(until(() => opened.length === 2), undefined, 'the successor');
+    const [writer, successor] = opened;
+    assert.ok(mock.notifications.every((notification) => notification.connection === writer!.connection), 'the successor writes nothing before the checkpoint');
+    const rest = tokens(4800, (tag += 1));
+    await sendAll(sender, rest);
+    const report = await within(sender.close(), undefined, 'close');
+    checkLedger(report, mock, [...first, ...rest], possible);
+    assert.is(report.delivered, 6000);
+    // In the order they were sent, each connection took the next run of notifications: none wrote beside another.
+    const sentAt = new Map([...first, ...rest].map((token, index) => [token, index]));
+    const byConnection = mock.notifications.map(({ token, connection }) => ({ at: sentAt.get(token)!, connection })).sort((a, b) => a.at - b.at);
+    assert.ok(byConnection.every(({ connection }, index) => index === 0 || connection >= byConnection[index - 1]!.connection), 'runs in connection order');
+    assert.ok(report.connections >= 3, `a connection per checkpoint (${report.connections})`);
+    assert.is(writer!.resumed, false, 'the first handshake is a full one');
+    assert.ok(successor!.resumed && opened.slice(1).every((event) => event.resumed), `later connections resume the session: ${JSON.stringify(opened)}`);
+  } finally {
+    mock.off('connection', onConnection);
+  }
 });
 
 test('an idle connection is proven before its window would forget its frames', async ({ mock }) => {
