@@ -6,7 +6,6 @@ import type { Address, ApnsTlsOptions } from '@apnskit/tls';
 import { integerFlag, parseCommonFlags, shownValue, UsageError } from '@apnskit/tls/cli';
 import { GATEWAY_PORT, gatewayAddress } from '../address.js';
 import { buildPayload } from './payload.js';
-import { PayloadLimits } from '@apnskit/codec/http2';
 import { HTTP2_FLAGS, HTTP2_SERVICE, http2FlagsFrom, wantsHttp2, type Http2Flags } from './h2-options.js';
 
 const SEND_FLAGS = {
@@ -65,6 +64,12 @@ export interface SendCommand {
 
 export type ParsedSendCommand = { readonly help: true } | ({ readonly help: false } & SendCommand);
 
+/** The provider API's largest payload (VoIP); the HTTP/2 codec is loaded only for --http2 runs. */
+async function largestHttp2Payload(): Promise<number> {
+  const { PayloadLimits } = await import('@apnskit/codec/http2');
+  return PayloadLimits.Voip;
+}
+
 /** Parses and checks everything that can be checked before connecting. Throws UsageError. */
 export async function parseSendCommand(
   argv: readonly string[],
@@ -85,7 +90,7 @@ export async function parseSendCommand(
     badge: values.badge as string | undefined,
     sound: values.sound as string | undefined,
     payload: values.payload as string | undefined,
-  }, http2 ? PayloadLimits.Voip : undefined);
+  }, http2 ? await largestHttp2Payload() : undefined);
   const expirySeconds = integerFlag(values.expiry as string | undefined, 'expiry', { min: 0, max: MAX_EXPIRY_SECONDS }) ?? 0;
   return {
     help: false,
