@@ -4,7 +4,7 @@ import { Connection, type ConnectionHooks } from './connection.js';
 import { ApnsClientError } from './errors.js';
 import { CHUNK_BYTES, ChunkPool, FrameQueue, type FrameChunk } from './frame-queue.js';
 import { Ledger } from './sender-ledger.js';
-import { reconnectDelay } from './sender-plumbing.js';
+import { RoomWaiters, deferred, reconnectDelay, type Deferred } from './sender-plumbing.js';
 import type { SenderEvents, SenderOptions, SenderReport } from './sender-types.js';
 import { resolveSenderSettings, type SenderSettings } from './sender-settings.js';
 import type { Settlement } from './settlement.js';
@@ -55,12 +55,12 @@ export class Sender extends EventEmitter<SenderEvents> {
   /** Each connection resumes the TLS session of the ones before: a checkpoint's handshake costs half. */
   private readonly sessions = new TlsSessions();
   private readonly started = Date.now();
-  private waiters: (() => void)[] = [];
+  private readonly waiters = new RoomWaiters();
   private pumpScheduled = false;
   private failures = 0;
   private backoffTimer: NodeJS.Timeout | undefined;
   private gaveUp: ApnsClientError | undefined;
-  private closing: { promise: Promise<SenderReport>; resolve: (report: SenderReport) => void } | undefined;
+  private closing: Deferred<SenderReport> | undefined;
   private finished = false;
 
   constructor(options: SenderOptions) {
@@ -118,7 +118,7 @@ export class Sender extends EventEmitter<SenderEvents> {
   /** Resolves once the queue is below the high-water mark (at once when it is). */
   ready(): Promise<void> {
     if (this.queue.count < this.highWaterMark || this.closing || this.gaveUp) return RESOLVED;
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return this.waiters.wait();
   }
 
   /** Counts so far (for progress displays). */
@@ -138,12 +138,10 @@ export class Sender extends EventEmitter<SenderEvents> {
   /** Writes everything, proves it with a probe per connection, closes, and reports. Idempotent. */
   close(): Promise<SenderReport> {
     if (this.closing) return this.closing.promise;
-    let resolve!: (report: SenderReport) => void;
-    const promise = new Promise<SenderReport>((done) => (resolve = done));
-    this.closing = { promise, resolve };
+    this.closing = deferred<SenderReport>();
     this.releaseWaiters(true);
     this.schedulePump();
-    return promise;
+    return this.closing.promise;
   }
 
   private schedulePump(): void {
@@ -327,10 +325,7 @@ export class Sender extends EventEmitter<SenderEvents> {
   }
 
   private releaseWaiters(all: boolean): void {
-    if (this.waiters.length === 0 || (!all && this.queue.count >= this.highWaterMark / 2)) return;
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const resolve of waiters) resolve();
+    this.waiters.release(all, this.queue.count, this.highWaterMark);
   }
 
   /** While closing: each connection with nothing left to write ends with the probe. */
