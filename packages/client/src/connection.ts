@@ -12,7 +12,7 @@ import { channelInactiveEvent, errorEvent, unknownIdentifierEvent } from './conn
 import { SentWindow } from './sent-window.js';
 import { settle, settleAnswer, type Settlement } from './settlement.js';
 import { openSocket } from './socket.js';
-import type { TlsSessions } from './tls-sessions.js';
+import { TlsSessions } from './tls-sessions.js';
 
 /** What the managed sender listens to (compact: no message objects). */
 export interface ConnectionHooks {
@@ -65,7 +65,7 @@ export class Connection implements PublicConnection {
     options: ConnectionOptions = {},
     private readonly hooks: ConnectionHooks = {},
     /** Sessions shared with the other connections of the same sender (resumed handshakes). */
-    private readonly sessions?: TlsSessions,
+    private readonly sessions = new TlsSessions(),
   ) {
     const resolved = resolveConnectionOptions(options);
     this.format = resolved.format;

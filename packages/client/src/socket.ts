@@ -1,4 +1,4 @@
-import { connect, type TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import { resolveCredentials, type ApnsTlsOptions, type ResolvedCredentials } from '@apnskit/tls';
 import type { Address } from './address.js';
 import type { TlsSessions } from './tls-sessions.js';
@@ -17,10 +17,8 @@ export function credentialsFrom(tls: TlsInput): ResolvedCredentials {
  * turning auto-destroy off keeps reading until the peer's end or a read error, and the connection
  * destroys the socket itself.
  */
-export function openSocket(address: Address, credentials: ResolvedCredentials, sessions?: TlsSessions): TLSSocket {
-  const session = sessions?.offer();
-  const socket = connect({ ...credentials.connectOptions, host: address.host, port: address.port, ...(session ? { session } : {}) });
-  if (sessions) socket.on('session', (ticket: Buffer) => sessions.remember(ticket));
+export function openSocket(address: Address, credentials: ResolvedCredentials, sessions: TlsSessions): TLSSocket {
+  const socket = sessions.connect({ ...credentials.connectOptions, host: address.host, port: address.port });
   keepReadingAfterWriteErrors(socket);
   socket.setNoDelay(true);
   return socket;

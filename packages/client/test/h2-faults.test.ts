@@ -17,6 +17,9 @@ for (const transport of H2_TRANSPORTS) {
       mock.reset();
       const list = tokens(1500, 0x300 + round);
       mock.faults.add({ type: 'goaway-after', n: 400 + round * 100, reason: 'Shutdown' });
+      const resumed: boolean[] = [];
+      mock.removeAllListeners('connection');
+      mock.on('connection', (event) => resumed.push(event.resumed));
       const sender = createSender(h2Options(mock));
       const causes: string[] = [];
       sender.on('disconnect', ({ cause, reason }) => causes.push(`${cause}:${reason ?? ''}`));
@@ -33,6 +36,7 @@ for (const transport of H2_TRANSPORTS) {
       assert.is(report.possiblyDuplicated, resendCauses.get('connection-lost') ?? 0, JSON.stringify([...resendCauses]));
       assert.ok(report.connections >= 2);
       assert.ok(causes.includes('goaway:Shutdown'), causes.join());
+      assert.equal(resumed, [false, ...Array<boolean>(resumed.length - 1).fill(true)], 'each reconnect resumes the TLS session');
       assert.is(report.failed.length, 0);
     }
   });

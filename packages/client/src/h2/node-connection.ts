@@ -5,7 +5,6 @@
  */
 import { connect as http2Connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders } from 'node:http2';
 import { isIP } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
 import { Headers, pushRequestHeaders } from '@apnskit/codec/http2';
 import { ConnectionBase, type InFlight } from './connection-base.js';
 import type { Push } from './notification.js';
@@ -19,7 +18,7 @@ export class NodeHttp2Connection extends ConnectionBase<ClientHttp2Stream> {
     const { credentials } = this.parts;
     const servername = serverNameFor(credentials, host, isIP(host) !== 0);
     const session = http2Connect(`https://${host}:${port}`, {
-      createConnection: () => tlsConnect({ ...credentials.connectOptions, host, port, ALPNProtocols: ['h2'], ...(servername ? { servername } : {}) }),
+      createConnection: () => this.parts.sessions.connect({ ...credentials.connectOptions, host, port, ALPNProtocols: ['h2'], ...(servername ? { servername } : {}) }),
     });
     this.session = session;
     session.on('error', (error: Error) => {

@@ -6,6 +6,7 @@
 import type { PushOutcome } from '@apnskit/codec/http2';
 import type { ResolvedCredentials } from '@apnskit/tls';
 import type { Address } from '../address.js';
+import type { TlsSessions } from '../tls-sessions.js';
 import type { Push } from './notification.js';
 import type { ProviderTokenSigner } from './provider-token.js';
 import type { Http2DisconnectCause } from './types.js';
@@ -67,6 +68,8 @@ export interface ConnectionParts {
   readonly signer: ProviderTokenSigner | undefined;
   readonly settings: ConnectionSettings;
   readonly hooks: ConnectionHooks;
+  /** The sender's TLS sessions: a reconnect resumes the last one. */
+  readonly sessions: TlsSessions;
 }
 
 /** More of a failure body than APNs ever sends is not kept. */

@@ -10,6 +10,7 @@ import { decideAnswer, decideUnanswered, type RetryPolicy } from './answer-polic
 import { resolveCredentials, resolveServerTrust, type ApnsTlsOptions, type ResolvedCredentials } from '@apnskit/tls';
 import type { Address } from '../address.js';
 import { RoomWaiters, deferred, reconnectDelay, type Deferred } from '../sender-plumbing.js';
+import { TlsSessions } from '../tls-sessions.js';
 import { ApnsClientError, integerOption, invalidOption } from '../errors.js';
 import { createPushConnection } from './connection-factory.js';
 import type { ConnectionHooks, ConnectionSettings, Http2Transport, PushConnection, Unanswered } from './push-connection.js';
@@ -46,6 +47,8 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
   private readonly ledger: Http2Ledger;
   private readonly queue = new PushQueue<Push>();
   private readonly connections = new Set<PushConnection>();
+  /** A reconnect resumes the TLS session of the connections before it. */
+  private readonly sessions = new TlsSessions();
   /** Resends waiting out their backoff. */
   private readonly delayed = new Map<NodeJS.Timeout, Push>();
   private readonly started = Date.now();
@@ -199,6 +202,7 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
         signer: this.signer,
         settings: this.settings,
         hooks: this.hooks,
+        sessions: this.sessions,
       });
       this.connections.add(connection);
       connection.connect();

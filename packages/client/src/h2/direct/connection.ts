@@ -3,7 +3,7 @@
  * policy over frames this package writes itself (session.ts).
  */
 import { isIP } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import { Headers } from '@apnskit/codec/http2';
 import { ApnsClientError } from '../../errors.js';
 import { ConnectionBase, type InFlight } from '../connection-base.js';
@@ -31,7 +31,7 @@ export class DirectConnection extends ConnectionBase<number> implements SessionL
     const { host, port } = this.parts.address;
     const { credentials } = this.parts;
     const servername = serverNameFor(credentials, host, isIP(host) !== 0);
-    const socket: TLSSocket = tlsConnect({ ...credentials.connectOptions, host, port, ALPNProtocols: [ALPN_H2], ...(servername ? { servername } : {}) });
+    const socket: TLSSocket = this.parts.sessions.connect({ ...credentials.connectOptions, host, port, ALPNProtocols: [ALPN_H2], ...(servername ? { servername } : {}) });
     socket.setNoDelay(true);
     socket.once('secureConnect', () => {
       // No ALPN at all is accepted (as APNs accepts clients without it); another protocol is not HTTP/2.
