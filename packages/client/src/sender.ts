@@ -160,12 +160,12 @@ export class Sender extends EventEmitter<SenderEvents> {
       if (this.doubt.count > 0 && connection.acceptsMore && isFresh(connection)) this.settleDoubt(connection);
       const writer = isAccepting(connection) && writers < this.settings.poolSize;
       if (writer) writers += 1;
-      while (writer && this.queue.count > 0 && connection.acceptsMore && connection.written + connection.queued < limit) {
+      while (writer && this.queue.count > 0 && connection.acceptsMore && taken(connection) < limit) {
         connection.enqueue(this.queue.shift() as FrameChunk);
       }
       connection.flush();
       // Checkpoint (to within a chunk): prove what this connection wrote; its successor takes over.
-      if (writer && (connection.written + connection.queued >= limit || this.aged(connection, now))) {
+      if (writer && (taken(connection) >= limit || this.aged(connection, now))) {
         connection.probe(this.settings.probeTimeoutMs);
         writers -= 1;
       }
@@ -246,7 +246,7 @@ export class Sender extends EventEmitter<SenderEvents> {
   private nearingCheckpoint(): number {
     const halfway = this.checkpointLimit() / 2;
     let nearing = 0;
-    for (const connection of this.active) if (isAccepting(connection) && connection.written + connection.queued >= halfway) nearing += 1;
+    for (const connection of this.active) if (isAccepting(connection) && taken(connection) >= halfway) nearing += 1;
     return Math.min(nearing, this.settings.poolSize);
   }
 
@@ -354,7 +354,12 @@ function isAccepting(connection: Connection): boolean {
   return !connection.probing && !connection.ending;
 }
 
+/** Frames the connection has written or queued: what its checkpoint counts. */
+function taken(connection: Connection): number {
+  return connection.written + connection.queued;
+}
+
 /** True when the connection has neither written nor queued anything yet. */
 function isFresh(connection: Connection): boolean {
-  return connection.written + connection.queued === 0;
+  return taken(connection) === 0;
 }
