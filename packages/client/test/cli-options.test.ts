@@ -2,12 +2,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UsageError } from '@apnskit/tls/cli';
 import { parseSendCommand, type SendCommand } from '../src/cli/options.js';
 import { buildPayload } from '../src/cli/payload.js';
-import { parseTokenLine, TokensFile } from '../src/cli/tokens.js';
+import { parseTokenLine, TokenLines, TokensFile } from '../src/cli/tokens.js';
 import { jsonOutput, progressLine, textOutput, type Totals } from '../src/cli/output.js';
 
 const TOKEN = '740f4707bebcf74f9b7c25d48e3358945f6aa01da5ddb387462c7eaf61bb78ad';
@@ -175,6 +176,25 @@ tokens('a file read in many small blocks gives every line once, in order, with l
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+tokens('a 64-byte line is read in place exactly as the codec parses it: any byte anywhere that is not a hex digit makes it malformed', () => {
+  const hexDigit = fc.constantFrom(...'0123456789abcdefABCDEF');
+  // Mostly hex, with bytes of every other kind (high bit set included) at any position; no blanks or line ends.
+  const line = fc.array(fc.oneof({ weight: 15, arbitrary: hexDigit.map((digit) => digit.charCodeAt(0)) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 255 }).filter((byte) => byte !== 0x20 && (byte < 0x09 || byte > 0x0d)) }), { minLength: 64, maxLength: 64 });
+  fc.assert(
+    fc.property(fc.array(line, { minLength: 1, maxLength: 8 }), (lines) => {
+      const read = new TokenLines(Buffer.concat(lines.map((bytes) => Buffer.from([...bytes, 0x0a]))), 0);
+      for (const bytes of lines) {
+        const kind = read.next();
+        const expected = parseTokenLine(Buffer.from(bytes).toString('utf8'), read.line);
+        if (expected?.kind === 'token') assert.equal([kind, read.token.toString('hex')], ['token', expected.token.toString('hex')]);
+        else assert.is(kind, 'malformed', Buffer.from(bytes).toString('latin1'));
+      }
+      assert.is(read.next(), 'end');
+    }),
+    { numRuns: 2000, seed: 20261205 },
+  );
 });
 
 const output = suite('apns-send output');
