@@ -4,6 +4,7 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundle } from './bundle.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const PACKAGES = ['codec', 'tls', 'mock-server', 'client', 'feedback'];
@@ -33,10 +34,11 @@ export function clean(names = PACKAGES) {
   if (names === PACKAGES) rmSync(join(root, 'dist'), { recursive: true, force: true });
 }
 
-/** Builds the whole workspace, or only the named packages (and what they depend on). */
+/** Builds the whole workspace, or only the named packages (and what they depend on), and bundles their command-line tools. */
 export function build(names) {
   const projects = names ? names.map((name) => join('packages', name)) : [];
   run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', ...projects]);
+  bundle(root, names);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

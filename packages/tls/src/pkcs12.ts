@@ -13,7 +13,8 @@ export interface DecodedPfx {
 }
 
 const LOCAL_KEY_ID = 'localKeyId';
-const require = createRequire(import.meta.url);
+/** Resolves from this package, wherever this code runs: a bundled CLI runs it from its own package's folder. */
+const require = createRequire(import.meta.resolve('@apnskit/tls'));
 
 /** node-forge takes about 100 ms to load and only a .p12 needs it: it loads on the first one. */
 function loadForge(): typeof Forge {
