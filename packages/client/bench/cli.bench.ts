@@ -39,7 +39,7 @@ const runs = positiveInteger('runs', values.runs);
 const nodeApnCount = positiveInteger('node-apn-count', values['node-apn-count']);
 const RUN_TIMEOUT_MS = 300_000;
 const TAGS = { cli: 0x41, raw: 0x42, library: 0x43, nodeApn: 0x44 } as const;
-const CLI = fileURLToPath(new URL('../../dist/src/cli/apns-send.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/bin/apns-send.js', import.meta.url));
 const FRAME_BYTES = encodedLength({ token: benchToken(0, 0), payload: PAYLOAD_BYTES });
 const PROBE_BYTES = encodeProbeFrame(1).length;
 

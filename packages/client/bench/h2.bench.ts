@@ -19,7 +19,7 @@ import type { RunnerKind, RunnerResult } from './h2-runner.js';
 import { h2BenchToken } from './h2-runner-tokens.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const CLI = join(HERE, '..', '..', 'dist', 'src', 'cli', 'apns-send.js');
+const CLI = join(HERE, '..', '..', 'dist', 'bin', 'apns-send.js');
 const { values } = parseArgs({ options: { count: { type: 'string', default: '50000' }, runs: { type: 'string', default: '3' }, memory: { type: 'string', default: '1000000' } } });
 const count = Number(values.count);
 const runs = Number(values.runs);
