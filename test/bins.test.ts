@@ -1,6 +1,6 @@
 // Every command-line tool as shipped: the file each package.json's "bin" names. The bundles
-// (scripts/bundle.mjs) must hold what tsc's output does, the chunks loaded lazily included: the
-// HTTP/2 path and jose, node-forge for a .p12.
+// (scripts/bundle.mjs) must do what tsc's output does, what they load lazily included: the HTTP/2
+// path with jose (a chunk of the bundle), node-forge for a .p12 (found from @apnskit/tls).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
