@@ -1,10 +1,12 @@
 // Every command-line tool as shipped: the file each package.json's "bin" names. The bundles
 // (scripts/bundle.mjs) must do what tsc's output does, what they load lazily included: the HTTP/2
 // path with jose (a chunk of the bundle), node-forge for a .p12 (found from @apnskit/tls).
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createMockServer, type MockServer } from '@apnskit/mock-server';
@@ -74,14 +76,38 @@ bins('apns-send --http2 with a provider token (the lazily loaded HTTP/2 path and
   assert.equal(lastJson(result.stdout), { ...lastJson(result.stdout), sent: 1, delivered: 1 });
 });
 
-bins('apns-feedback reads the feedback service; apns-mock prints its usage', async ({ mock }) => {
+bins('apns-feedback reads the feedback service', async ({ mock }) => {
   mock.addFeedback([{ token: token(5), timestamp: 1_700_000_000 }]);
   const feedback = await run(binOf('feedback', 'apns-feedback'), ['--address', `${mock.host}:${mock.feedback.port}`, '--cert', mock.certs.paths.clientCert, '--key', mock.certs.paths.clientKey, '--ca', mock.certs.paths.ca, '--json']);
   assert.is(feedback.code, 0, feedback.stderr);
   assert.is(JSON.parse(feedback.stdout.trim()).token, token(5));
-  const help = await run(binOf('mock-server', 'apns-mock'), ['--help']);
-  assert.is(help.code, 0, help.stderr);
-  assert.match(help.stdout, 'Usage:');
+});
+
+bins('apns-mock starts, takes a send from apns-send over HTTP/2 and the binary gateway, and stops on SIGTERM', async ({ scratch }) => {
+  const child = spawn(process.execPath, [binOf('mock-server', 'apns-mock'), '--gateway-port', '0', '--feedback-port', '0', '--http2-port', '0', '--certs-dir', join(scratch, 'certs')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const nextLine = async (): Promise<Record<string, string | number>> => {
+      const line = await lines.next();
+      if (line.done) throw new Error('apns-mock ended its output early');
+      return JSON.parse(line.value) as Record<string, string | number>;
+    };
+    const ready = await nextLine();
+    assert.is(ready.event, 'ready');
+    const send = (args: string[]): Promise<Run> => run(binOf('client', 'apns-send'), [...args, '--ca', String(ready.ca), '--token', token(6), '--alert', 'Hi', '--json']);
+    const binary = await send(['--gateway', `${ready.host}:${ready.gatewayPort}`, '--cert', String(ready.clientCert), '--key', String(ready.clientKey)]);
+    assert.is(binary.code, 0, binary.stderr);
+    const http2 = await send(['--http2', '--gateway', `${ready.host}:${ready.http2Port}`, '--auth-key', String(ready.authKey), '--key-id', String(ready.keyId), '--team-id', String(ready.teamId), '--topic', String(ready.topic)]);
+    assert.is(http2.code, 0, http2.stderr);
+    child.kill('SIGTERM');
+    // Events of the connections above come first (one JSON line each), then the closing summary.
+    let event = await nextLine();
+    while (event.event !== 'closed') event = await nextLine();
+    const [code] = (await once(child, 'exit')) as [number | null];
+    assert.is(code, 0);
+  } finally {
+    child.kill('SIGKILL');
+  }
 });
 
 bins.run();
