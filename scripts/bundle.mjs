@@ -2,9 +2,8 @@
 // HTTP/2 path with jose), so that a start reads and links a handful of files instead of about
 // seventy modules: apns-send with one token takes 104 instead of 141 ms (Node 20's ESM loader
 // spent 26 ms of a profiled start resolving modules), apns-mock is ready in 130-170 instead of
-// 185-205 ms. Everything else runs tsc's output: the
-// tests import it and run the CLIs from it (their coverage maps straight to the TypeScript); the
-// root's bins.test.ts runs these bundles.
+// 185-205 ms. Everything else runs tsc's output: the tests import it and run the CLIs from it
+// (their coverage maps straight to the TypeScript); the root's bins.test.ts runs these bundles.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 

@@ -38,7 +38,8 @@ export function clean(names = PACKAGES) {
 export function build(names) {
   const projects = names ? names.map((name) => join('packages', name)) : [];
   run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', ...projects]);
-  bundle(root, names);
+  // No projects builds the whole workspace (the root tsconfig): then every tool is bundled too.
+  bundle(root, projects.length > 0 ? names : undefined);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
