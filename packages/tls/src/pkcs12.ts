@@ -13,12 +13,22 @@ export interface DecodedPfx {
 }
 
 const LOCAL_KEY_ID = 'localKeyId';
-/** Resolves from this package, wherever this code runs: a bundled CLI runs it from its own package's folder. */
-const require = createRequire(import.meta.resolve('@apnskit/tls'));
-
 /** node-forge takes about 100 ms to load and only a .p12 needs it: it loads on the first one. */
 function loadForge(): typeof Forge {
-  return require('node-forge') as typeof Forge;
+  return createRequire(packageLocation())('node-forge') as typeof Forge;
+}
+
+/**
+ * Where node-forge is looked up from: this package, wherever its code runs (a bundled CLI runs it
+ * from its own package's folder); this file when the package cannot be found by name (an
+ * application bundle that holds it).
+ */
+function packageLocation(): string {
+  try {
+    return import.meta.resolve('@apnskit/tls');
+  } catch {
+    return import.meta.url;
+  }
 }
 
 /**
