@@ -13,6 +13,7 @@ export interface DecodedPfx {
 }
 
 const LOCAL_KEY_ID = 'localKeyId';
+
 /** node-forge takes about 100 ms to load and only a .p12 needs it: it loads on the first one. */
 function loadForge(): typeof Forge {
   return createRequire(packageLocation())('node-forge') as typeof Forge;

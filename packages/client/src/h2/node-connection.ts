@@ -4,22 +4,17 @@
  * ClientHttp2Session. Streams open only when the base sees room, so nothing waits inside nghttp2.
  */
 import { connect as http2Connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders } from 'node:http2';
-import { isIP } from 'node:net';
 import { Headers, pushRequestHeaders } from '@apnskit/codec/http2';
 import { ConnectionBase, type InFlight } from './connection-base.js';
 import type { Push } from './notification.js';
-import { serverNameFor } from './push-connection.js';
+import { openHttp2Socket } from './push-connection.js';
 
 export class NodeHttp2Connection extends ConnectionBase<ClientHttp2Stream> {
   private session: ClientHttp2Session | undefined;
 
   connect(): void {
     const { host, port } = this.parts.address;
-    const { credentials } = this.parts;
-    const servername = serverNameFor(credentials, host, isIP(host) !== 0);
-    const session = http2Connect(`https://${host}:${port}`, {
-      createConnection: () => this.parts.sessions.connect({ ...credentials.connectOptions, host, port, ALPNProtocols: ['h2'], ...(servername ? { servername } : {}) }),
-    });
+    const session = http2Connect(`https://${host}:${port}`, { createConnection: () => openHttp2Socket(this.parts) });
     this.session = session;
     session.on('error', (error: Error) => {
       this.error ??= error;

@@ -3,6 +3,8 @@
  * (direct/) or node:http2 (node-connection.ts). The sender's queue, retries, GOAWAY and token
  * policy sit above this line and are shared by both.
  */
+import { isIP } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { PushOutcome } from '@apnskit/codec/http2';
 import type { ResolvedCredentials } from '@apnskit/tls';
 import type { Address } from '../address.js';
@@ -84,7 +86,15 @@ export function timeoutSweepMs(requestTimeoutMs: number): number {
   return Math.max(1, Math.min(MAX_SWEEP_MS, Math.floor(requestTimeoutMs / TIMEOUT_SWEEPS_PER_PERIOD)));
 }
 
-/** The TLS server name: the configured one, else the host unless it is an IP address. */
-export function serverNameFor(credentials: ResolvedCredentials, host: string, hostIsIp: boolean): string | undefined {
-  return credentials.connectOptions.servername ?? (hostIsIp ? undefined : host);
+/** The ALPN name of HTTP/2 over TLS. */
+export const ALPN_H2 = 'h2';
+
+/**
+ * The TLS socket under either transport: HTTP/2 offered by ALPN, the sender's last session offered
+ * for resumption, and as server name the configured one, else the host unless it is an IP address.
+ */
+export function openHttp2Socket(parts: ConnectionParts): TLSSocket {
+  const { address: { host, port }, credentials } = parts;
+  const servername = credentials.connectOptions.servername ?? (isIP(host) !== 0 ? undefined : host);
+  return parts.sessions.connect({ ...credentials.connectOptions, host, port, ALPNProtocols: [ALPN_H2], ...(servername ? { servername } : {}) });
 }

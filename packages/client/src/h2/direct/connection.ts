@@ -3,16 +3,14 @@
  * policy over frames this package writes itself (session.ts).
  */
 import { isIP } from 'node:net';
-import type { TLSSocket } from 'node:tls';
 import { Headers } from '@apnskit/codec/http2';
 import { ApnsClientError } from '../../errors.js';
 import { ConnectionBase, type InFlight } from '../connection-base.js';
 import type { Push } from '../notification.js';
-import { serverNameFor, type ConnectionParts } from '../push-connection.js';
+import { ALPN_H2, openHttp2Socket, type ConnectionParts } from '../push-connection.js';
 import { RequestEncoder } from './request-encoder.js';
 import { DirectSession, type SessionListener } from './session.js';
 
-const ALPN_H2 = 'h2';
 const HTTPS_PORT = 443;
 
 export class DirectConnection extends ConnectionBase<number> implements SessionListener {
@@ -29,9 +27,7 @@ export class DirectConnection extends ConnectionBase<number> implements SessionL
 
   connect(): void {
     const { host, port } = this.parts.address;
-    const { credentials } = this.parts;
-    const servername = serverNameFor(credentials, host, isIP(host) !== 0);
-    const socket: TLSSocket = this.parts.sessions.connect({ ...credentials.connectOptions, host, port, ALPNProtocols: [ALPN_H2], ...(servername ? { servername } : {}) });
+    const socket = openHttp2Socket(this.parts);
     socket.setNoDelay(true);
     socket.once('secureConnect', () => {
       // No ALPN at all is accepted (as APNs accepts clients without it); another protocol is not HTTP/2.
