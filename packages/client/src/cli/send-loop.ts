@@ -49,26 +49,37 @@ async function sendLines<N>(
   output: Pick<SendOutput, 'failure'>,
 ): Promise<unknown> {
   try {
-    reading: for await (const lines of source.blocks) {
-      for (let kind = lines.next(); kind !== 'end'; kind = lines.next()) {
-        if (state.stopped) break reading;
-        if (kind === 'malformed') {
-          state.malformed += 1;
-          const { text, reason } = lines.malformed!;
-          output.failure({ token: text, status: null, name: MALFORMED_TOKEN, line: lines.line, reason });
-          continue;
-        }
-        notification.token = lines.token;
-        const room = sender.write(notification);
-        state.queued += 1;
-        if (!room) await sender.ready();
-      }
+    for await (const lines of source.blocks) {
+      // A stop comes from a signal handler, so it can only have happened during an await.
+      while (!state.stopped && writeLines(lines, sender, notification, state, output) === 'full') await sender.ready();
+      if (state.stopped) break;
     }
     return undefined;
   } catch (error) {
     source.file?.stop();
     return error;
   }
+}
+
+/**
+ * Writes the block's lines from where it stands until it ends ('end') or the sender wants a
+ * pause ('full'). Every token goes through this loop: kept synchronous and apart from the async
+ * plumbing above, it is compiled small, once, instead of with the whole async function each
+ * time a rare path (the first pause, the next block) is first taken.
+ */
+function writeLines<N>(lines: TokenLines, sender: WritingSender<N>, notification: N & { token: Buffer }, state: LoopState, output: Pick<SendOutput, 'failure'>): 'end' | 'full' {
+  for (let kind = lines.next(); kind !== 'end'; kind = lines.next()) {
+    if (kind === 'malformed') {
+      state.malformed += 1;
+      const { text, reason } = lines.malformed!;
+      output.failure({ token: text, status: null, name: MALFORMED_TOKEN, line: lines.line, reason });
+      continue;
+    }
+    notification.token = lines.token;
+    state.queued += 1;
+    if (!sender.write(notification)) return 'full';
+  }
+  return 'end';
 }
 
 /** How often the progress bar is redrawn. */
