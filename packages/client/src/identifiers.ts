@@ -6,7 +6,10 @@
 export const MAX_IDENTIFIER = 0xffffffff;
 
 export function identifierOf(sequence: number): number {
-  return ((sequence - 1) % MAX_IDENTIFIER) + 1;
+  // The usual case returns the sequence itself: the remainder by a divisor that is not a small
+  // integer is a heap number, which, stored in the sender's counts, changed their shape once per
+  // sender and threw away the optimised code of every write.
+  return sequence <= MAX_IDENTIFIER ? sequence : ((sequence - 1) % MAX_IDENTIFIER) + 1;
 }
 
 /**
