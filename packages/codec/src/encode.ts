@@ -227,7 +227,8 @@ function writeToken(target: Uint8Array, offset: number, token: Uint8Array | stri
 
 /** The minimal payload of a probe: Apple rejects the probe for its token before reading this. */
 const PROBE_PAYLOAD = Buffer.from('{}');
-const PROBE_TOKEN = new Uint8Array(0);
+/** A Buffer, as senders' tokens usually are: a plain Uint8Array here made the writers polymorphic at the first probe. */
+const PROBE_TOKEN = Buffer.alloc(0);
 
 /**
  * A deliberately bad command-2 frame (zero-length token) carrying `id`. Apple answers it with an
