@@ -4,6 +4,7 @@
 // spent 26 ms of a profiled start resolving modules), apns-mock is ready in 130-170 instead of
 // 185-205 ms. Everything else runs tsc's output: the tests import it and run the CLIs from it
 // (their coverage maps straight to the TypeScript); the root's bins.test.ts runs these bundles.
+import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -18,6 +19,8 @@ export function bundle(root, packages = Object.keys(CLIS)) {
     const tools = CLIS[name];
     if (tools === undefined) continue;
     const dist = join(root, 'packages', name, 'dist');
+    // Chunk names carry a hash of their content: without this, every rebuild left the last ones behind (and in the package).
+    rmSync(join(dist, 'bin'), { recursive: true, force: true });
     buildSync({
       entryPoints: tools.map((tool) => join(dist, 'src', 'cli', `${tool}.js`)),
       outdir: join(dist, 'bin'),
