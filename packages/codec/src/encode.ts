@@ -27,6 +27,8 @@ const FRAME_FIXED_ITEMS_LENGTH = 5 * ITEM_HEADER_LENGTH + IDENTIFIER_LENGTH + EX
 
 /** Where the identifier lies in a frame this module wrote, counted back from its end: `id | 04 0004 expiry | 05 0001 priority`. */
 export const FRAME_IDENTIFIER_FROM_END = IDENTIFIER_LENGTH + ITEM_HEADER_LENGTH + EXPIRY_LENGTH + ITEM_HEADER_LENGTH + PRIORITY_LENGTH;
+/** Where the token of a command-2 frame starts: after the frame header and the token item's header. */
+export const FRAME_TOKEN_AT = FRAME_HEADER_LENGTH + ITEM_HEADER_LENGTH;
 /** Where the identifier of an enhanced (command 1) notification starts: right after the command byte. */
 export const ENHANCED_IDENTIFIER_AT = COMMAND_LENGTH;
 
@@ -174,7 +176,7 @@ function writeFrame(target: Uint8Array, view: DataView, start: number, token: Ui
   view.setUint8(start, FRAME_COMMAND);
   view.setUint32(start + COMMAND_LENGTH, FRAME_FIXED_ITEMS_LENGTH + tokenLength + payloadLength);
   view.setUint32(start + FRAME_HEADER_LENGTH, TOKEN_ITEM_WORD + tokenLength * 0x100);
-  let offset = writeToken(target, start + FRAME_HEADER_LENGTH + ITEM_HEADER_LENGTH, token);
+  let offset = writeToken(target, start + FRAME_TOKEN_AT, token);
   if (offset < 0) return offset;
   view.setUint32(offset, PAYLOAD_ITEM_WORD + payloadLength * 0x100);
   offset += ITEM_HEADER_LENGTH;

@@ -1,6 +1,6 @@
-import { Command, MAX_U16, TOKEN_LENGTH } from './constants.js';
+import { Command, ENHANCED_HEADER_LENGTH, MAX_U16, SIMPLE_HEADER_LENGTH, TOKEN_LENGTH } from './constants.js';
 import { DecodedNotification } from './decoded-notification.js';
-import { ENHANCED_IDENTIFIER_AT, FRAME_IDENTIFIER_FROM_END, frameLength } from './encode.js';
+import { ENHANCED_IDENTIFIER_AT, FRAME_IDENTIFIER_FROM_END, FRAME_TOKEN_AT, frameLength, invalidFormat } from './encode.js';
 import { ApnsCodecError } from './errors.js';
 import type { NotificationFormat } from './notification.js';
 import type { DecodeFailure } from './notification-checks.js';
@@ -43,6 +43,24 @@ export function identifierOffset(format: NotificationFormat, start: number, end:
       return start + ENHANCED_IDENTIFIER_AT;
     default:
       return -1;
+  }
+}
+
+/**
+ * Where the token of a notification this codec wrote starts, counted from the frame's start (the
+ * same in every frame of a format): senders that write one notification to many tokens copy a
+ * frame and put each token there.
+ */
+export function tokenOffset(format: NotificationFormat): number {
+  switch (format) {
+    case 'frame':
+      return FRAME_TOKEN_AT;
+    case 'enhanced':
+      return ENHANCED_HEADER_LENGTH;
+    case 'simple':
+      return SIMPLE_HEADER_LENGTH;
+    default:
+      throw invalidFormat(format);
   }
 }
 

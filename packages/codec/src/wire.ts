@@ -4,4 +4,4 @@ export * from './constants.js';
 export { STATUS_TABLE } from './status.js';
 export { toWireNotification, type WireNotification } from './notification.js';
 export { encodeProbeFrame, wireLength, writeWire } from './encode.js';
-export { describeFrame, formatOf, identifierOffset, minFrameLength } from './frame-layout.js';
+export { describeFrame, formatOf, identifierOffset, minFrameLength, tokenOffset } from './frame-layout.js';

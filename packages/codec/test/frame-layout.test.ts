@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { throwsCode } from './helpers/errors.js';
 import { TOKEN, TOKEN_HEX } from './helpers/hex.js';
 import * as naive from './helpers/naive.js';
-import { describeFrame, formatOf, identifierOffset, minFrameLength } from '../src/wire.js';
+import { describeFrame, formatOf, identifierOffset, minFrameLength, tokenOffset } from '../src/wire.js';
 
 const test = suite('frame layout');
 
@@ -25,6 +25,17 @@ test('identifierOffset: the u32 there is the identifier, in any payload length; 
     }
   }
   assert.is(identifierOffset('simple', 0, 38), -1);
+});
+
+test('tokenOffset: the 32 bytes there are the token, in every format and payload length', () => {
+  for (const payload of ['{}', '{"aps":{"alert":"' + 'x'.repeat(300) + '"}}']) {
+    const notification = { token: TOKEN, payload, id: 7, expiry: 9 };
+    for (const [format, bytes] of [['frame', naive.frameOf(notification)], ['enhanced', naive.enhanced(notification)], ['simple', naive.simple(notification)]] as const) {
+      const at = tokenOffset(format);
+      assert.ok(TOKEN.equals(bytes.subarray(at, at + TOKEN.length)), format);
+    }
+  }
+  throwsCode(() => tokenOffset('binary' as never), 'APNS_ERR_INVALID_FORMAT');
 });
 
 test('formatOf reads the command byte', () => {
