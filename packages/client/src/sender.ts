@@ -106,11 +106,26 @@ export class Sender extends EventEmitter<SenderEvents> {
    * then `await sender.ready()` before writing more. For loops that send millions.
    */
   write(message: Notification | Message): boolean {
-    if (this.closing) throw new ApnsClientError('APNS_ERR_SENDER_CLOSED', 'send() or write() after close(): create a new sender');
-    if (this.gaveUp) throw this.gaveUp;
+    this.checkOpen();
     const notification = message instanceof Message ? message.toNotification({ limit: this.payloadLimit }) : message;
     this.queue.appendNotification(notification, this.format, this.payloadLimit);
     this.ledger.sent += 1;
+    if (!this.pumpScheduled) this.schedulePump();
+    return this.queue.count < this.highWaterMark;
+  }
+
+  /**
+   * Queues `notification` for each device token in `tokens`: 32-byte tokens back to back in one
+   * array (as read from a file or a database column; the notification's own token, if any, is
+   * ignored). The notification is checked and encoded once and copied per token, several times
+   * cheaper than write() per token. All of them are queued; returns as write() does. Bad input
+   * throws ApnsCodecError and queues nothing.
+   */
+  writeMany(notification: Omit<Notification, 'token'>, tokens: Uint8Array): boolean {
+    this.checkOpen();
+    const before = this.queue.count;
+    this.queue.appendForTokens(notification, tokens, this.format, this.payloadLimit);
+    this.ledger.sent += this.queue.count - before;
     if (!this.pumpScheduled) this.schedulePump();
     return this.queue.count < this.highWaterMark;
   }
@@ -142,6 +157,11 @@ export class Sender extends EventEmitter<SenderEvents> {
     this.releaseWaiters(true);
     this.schedulePump();
     return this.closing.promise;
+  }
+
+  private checkOpen(): void {
+    if (this.closing) throw new ApnsClientError('APNS_ERR_SENDER_CLOSED', 'send() or write() after close(): create a new sender');
+    if (this.gaveUp) throw this.gaveUp;
   }
 
   private schedulePump(): void {

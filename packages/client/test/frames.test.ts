@@ -77,6 +77,60 @@ test('bad input throws the codec error and queues nothing', () => {
   assert.is(queue.bytes, 0);
 });
 
+/** `count` distinct 32-byte tokens back to back, and the same as hex strings. */
+function packedTokens(count: number): { packed: Buffer; hex: string[] } {
+  const hex = Array.from({ length: count }, (_, index) => index.toString(16).padStart(8, '0').repeat(8));
+  return { packed: Buffer.from(hex.join(''), 'hex'), hex };
+}
+
+test('appendForTokens: the same frames as one appendNotification per token, in every format, across chunks', () => {
+  const { packed, hex } = packedTokens(40);
+  const notification = { token: 'ignored', payload: PAYLOAD, expiry: 1600000000, priority: 5 } as const;
+  for (const format of ['frame', 'enhanced', 'simple'] as const) {
+    const one = new FrameQueue(300);
+    for (const token of hex) one.appendNotification({ ...notification, token }, format, 2048);
+    const many = new FrameQueue(300);
+    many.appendForTokens(notification, packed, format, 2048);
+    assert.is(many.count, 40, format);
+    assert.is(many.bytes, one.bytes, format);
+    const frames = (queue: FrameQueue) => [...queue.frames()].map(({ frame, mark }) => [frame.toString('hex'), mark]);
+    assert.equal(frames(many), frames(one), format);
+    assert.ok([...many.frames()].length > 0 && many.shift()!.count < 40, 'several chunks');
+  }
+});
+
+test('appendForTokens after other appends keeps order; no tokens queues nothing', () => {
+  const { packed, hex } = packedTokens(3);
+  const queue = new FrameQueue();
+  queue.appendNotification({ token: TOKEN, payload: '{"first":1}' }, 'frame', 2048);
+  queue.appendForTokens({ payload: PAYLOAD }, packed, 'frame', 2048);
+  queue.appendForTokens({ payload: PAYLOAD }, new Uint8Array(0), 'frame', 2048);
+  queue.appendNotification({ token: TOKEN, payload: '{"last":1}' }, 'frame', 2048);
+  const read = [...queue.frames()].map(({ frame }) => describeFrame(frame));
+  assert.equal(read.map((sent) => sent.token), [TOKEN, ...hex, TOKEN]);
+  assert.equal(read.map((sent) => sent.payload.toString()), ['{"first":1}', PAYLOAD, PAYLOAD, PAYLOAD, '{"last":1}']);
+});
+
+test('appendForTokens: tokens not whole 32-byte tokens, or a bad notification, throw the codec error and queue nothing', () => {
+  const queue = new FrameQueue();
+  const { packed } = packedTokens(2);
+  const cases: Array<[unknown, unknown, RegExp]> = [
+    [{ payload: PAYLOAD }, packed.subarray(0, 33), /32-byte device tokens back to back.*33 bytes, not a multiple of 32/],
+    [{ payload: PAYLOAD }, TOKEN, /got string/],
+    [{ payload: PAYLOAD }, null, /got null/],
+    [{ payload: '' }, packed, /payload/],
+    [{ payload: PAYLOAD, priority: 7 }, packed, /priority/],
+  ];
+  for (const [notification, tokens, message] of cases) {
+    assert.throws(
+      () => queue.appendForTokens(notification as Notification, tokens as Uint8Array, 'frame', 2048),
+      (error: unknown) => error instanceof ApnsCodecError && message.test(error.message),
+    );
+  }
+  assert.is(queue.count, 0);
+  assert.is(queue.bytes, 0);
+});
+
 test('frames read back as notifications in every format', () => {
   for (const format of ['frame', 'enhanced', 'simple'] as const) {
     const frame = encodeNotification({ token: TOKEN, payload: PAYLOAD, id: 9, expiry: 1600000000, priority: 5 }, format);

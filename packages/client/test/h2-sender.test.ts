@@ -11,6 +11,23 @@ for (const transport of H2_TRANSPORTS) {
   useTransport(test, transport);
   useHttp2Mock(test);
 
+  test('writeMany: one notification to many packed tokens, each its own request, the whole ledger closes', async ({ mock }) => {
+    const list = tokens(200, 0x2a1);
+    mock.faults.add({ type: 'reject-token', token: list[50]!, reason: 'BadDeviceToken' });
+    const sender = createSender(h2Options(mock));
+    const packed = Buffer.from(list.join(''), 'hex');
+    sender.writeMany({ payload: { aps: { alert: 'many' } }, expiration: 0 }, packed);
+    packed.fill(0); // the sender copied the tokens at once
+    assert.throws(() => sender.writeMany({ payload: { aps: {} } }, packed.subarray(0, 31)), (error: { code?: string }) => error.code === 'APNS_ERR_INVALID_NOTIFICATION');
+    assert.throws(() => sender.writeMany({ payload: '' }, packed.subarray(0, 64)), (error: { code?: string }) => error.code === 'APNS_ERR_INVALID_NOTIFICATION');
+    assert.is(sender.stats().sent, 200, 'bad input queued nothing');
+    const report = await within(sender.close());
+    checkH2Ledger(report, mock, list);
+    assert.is(report.delivered, 199);
+    assert.equal(report.failed.map((entry) => entry.notification.token), [list[50]]);
+    assert.throws(() => sender.writeMany({ payload: { aps: {} } }, packed), (error: { code?: string }) => error.code === 'APNS_ERR_SENDER_CLOSED');
+  });
+
   test('token auth: every notification delivered, a 410 failed with its timestamp and an unregistered event', async ({ mock }) => {
     const list = tokens(300, 0x201);
     const gone = list[7]!;

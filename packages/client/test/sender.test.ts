@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import type { MockServer } from '@apnskit/mock-server';
 import type { Fault } from '@apnskit/mock-server';
 import { createSender, type Sender, type SenderOptions } from '../src/index.js';
-import { addressOf, checkLedger, sendAll, startMock, tlsOf, tokens, watchDuplicates, within } from './helpers.js';
+import { addressOf, checkLedger, PAYLOAD, sendAll, startMock, tlsOf, tokens, watchDuplicates, within } from './helpers.js';
 
 const test = suite<{ mock: MockServer }>('sender');
 let tag = 0x100;
@@ -207,6 +207,44 @@ test('write() queues without a promise and says when the queue is full; ready() 
   assert.is(report.delivered, 20_000);
   assert.throws(() => sender.write({ token: list[0]!, payload: '{}' }), (error: { code?: string }) => error.code === 'APNS_ERR_SENDER_CLOSED');
   await within(sender.ready(), 1000, 'ready after close');
+});
+
+test('writeMany: one notification to many packed tokens, a rejected one failed alone, the whole ledger closes', async ({ mock }) => {
+  const list = tokens(6000, (tag += 1));
+  mock.faults.add({ type: 'reject-token', token: list[2345]!, status: 8 });
+  const sender = senderFor(mock, { highWaterMark: 1000 });
+  const possible = watchDuplicates(sender);
+  let full = 0;
+  for (let start = 0; start < list.length; start += 500) {
+    const packed = Buffer.from(list.slice(start, start + 500).join(''), 'hex');
+    const room = sender.writeMany({ payload: PAYLOAD, expiry: 1600000000 }, packed);
+    assert.is(room, sender.stats().queued < 1000, 'false exactly when the queue reached the high-water mark');
+    packed.fill(0); // the sender copied the tokens at once
+    if (!room) {
+      full += 1;
+      await within(sender.ready(), 10_000, 'ready');
+    }
+  }
+  assert.ok(full > 0, 'writeMany reported a full queue');
+  assert.is(sender.stats().sent, 6000);
+  const report = await within(sender.close());
+  checkLedger(report, mock, list, possible);
+  assert.is(report.delivered, 5999);
+  assert.is(report.failed[0]!.notification.token, list[2345]);
+  assert.is(report.failed[0]!.notification.expiry, 1600000000);
+  assert.ok(mock.notifications.every((notification) => notification.format === 'frame' && notification.payloadRaw.toString() === PAYLOAD && notification.expiry === 1600000000));
+});
+
+test('writeMany checks its input at once and queues nothing on bad input; after close() it throws', async ({ mock }) => {
+  const sender = senderFor(mock);
+  const two = Buffer.alloc(64, 0xab);
+  assert.throws(() => sender.writeMany({ payload: PAYLOAD }, two.subarray(0, 40)), (error: { code?: string; message: string }) => error.code === 'APNS_ERR_INVALID_TOKEN' && /40 bytes/.test(error.message));
+  assert.throws(() => sender.writeMany({ payload: '' }, two), (error: { code?: string }) => error.code === 'APNS_ERR_INVALID_PAYLOAD');
+  assert.is(sender.stats().sent, 0);
+  assert.is(sender.stats().queued, 0);
+  const report = await within(sender.close());
+  assert.is(report.sent, 0);
+  assert.throws(() => sender.writeMany({ payload: PAYLOAD }, two), (error: { code?: string }) => error.code === 'APNS_ERR_SENDER_CLOSED');
 });
 
 test('refused handshakes and dropped connections: reconnects with backoff', async ({ mock }) => {

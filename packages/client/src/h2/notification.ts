@@ -37,16 +37,16 @@ export interface Push {
   possiblyDelivered: boolean;
 }
 
-function invalid(message: string): ApnsClientError {
+export function invalidNotification(message: string): ApnsClientError {
   return new ApnsClientError('APNS_ERR_INVALID_NOTIFICATION', message);
 }
 
 function tokenHex(token: unknown): string {
   if (token instanceof Uint8Array) {
-    if (token.length === 0) throw invalid('token is empty: give the device token APNs gave the app');
+    if (token.length === 0) throw invalidNotification('token is empty: give the device token APNs gave the app');
     return Buffer.from(token.buffer, token.byteOffset, token.length).toString('hex');
   }
-  if (typeof token !== 'string' || !isDeviceTokenHex(token)) throw invalid(`token must be the device token in hex (pairs of 0-9a-f), got ${JSON.stringify(token)}`);
+  if (typeof token !== 'string' || !isDeviceTokenHex(token)) throw invalidNotification(`token must be the device token in hex (pairs of 0-9a-f), got ${JSON.stringify(token)}`);
   return token.toLowerCase();
 }
 
@@ -66,47 +66,47 @@ function freshPayloadBytes(payload: unknown): { bytes: Buffer; parsed: unknown }
   if (typeof payload === 'string') return { bytes: Buffer.from(payload), parsed: undefined };
   if (payload instanceof Uint8Array) return { bytes: Buffer.from(payload), parsed: undefined };
   if (payload !== null && typeof payload === 'object') return { bytes: Buffer.from(JSON.stringify(payload)), parsed: payload };
-  throw invalid('payload must be a JSON string, its bytes, or an object');
+  throw invalidNotification('payload must be a JSON string, its bytes, or an object');
 }
 
 function parseForInference(bytes: Buffer): unknown {
   try {
     return JSON.parse(bytes.toString('utf8')) as unknown;
   } catch {
-    throw invalid('payload is not valid JSON: APNs takes a JSON object such as {"aps":{"alert":"Hello"}}');
+    throw invalidNotification('payload is not valid JSON: APNs takes a JSON object such as {"aps":{"alert":"Hello"}}');
   }
 }
 
 function seconds(value: number | Date | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const result = value instanceof Date ? Math.floor(value.getTime() / 1000) : value;
-  if (!Number.isInteger(result) || result < 0) throw invalid(`${name} must be UNIX seconds (an integer >= 0) or a Date, got ${String(value)}`);
+  if (!Number.isInteger(result) || result < 0) throw invalidNotification(`${name} must be UNIX seconds (an integer >= 0) or a Date, got ${String(value)}`);
   return result;
 }
 
 /** Checks one notification and makes its push (throws ApnsClientError APNS_ERR_INVALID_NOTIFICATION). */
 export function preparePush(input: Http2Notification, defaults: PushDefaults): Push {
-  if (input === null || typeof input !== 'object') throw invalid('a notification must be an object with token and payload');
+  if (input === null || typeof input !== 'object') throw invalidNotification('a notification must be an object with token and payload');
   const token = tokenHex(input.token);
   const { bytes, parsed } = payloadBytes(input.payload);
   const pushType = input.pushType ?? defaults.pushType ?? inferPushType(parsed ?? parseForInference(bytes));
   const rule = pushTypeRule(pushType);
-  if (!rule) throw invalid(`pushType ${JSON.stringify(pushType)} is not one APNs knows (alert, background, voip, liveactivity, ...)`);
+  if (!rule) throw invalidNotification(`pushType ${JSON.stringify(pushType)} is not one APNs knows (alert, background, voip, liveactivity, ...)`);
   const bodyProblem = checkPushBody(bytes.length, pushType);
-  if (bodyProblem) throw invalid(bodyProblem === 'PayloadEmpty' ? 'payload is empty' : `payload is ${bytes.length} bytes, over the ${rule.payloadLimit} APNs takes for ${pushType}`);
+  if (bodyProblem) throw invalidNotification(bodyProblem === 'PayloadEmpty' ? 'payload is empty' : `payload is ${bytes.length} bytes, over the ${rule.payloadLimit} APNs takes for ${pushType}`);
   let priority: Http2Priority | undefined = input.priority;
   if (priority === undefined && !rule.priorities.includes(10)) priority = rule.priorities[0];
-  if (priority !== undefined && !rule.priorities.includes(priority)) throw invalid(`priority ${String(priority)} is not allowed for ${pushType} (allowed: ${rule.priorities.join(', ')})`);
+  if (priority !== undefined && !rule.priorities.includes(priority)) throw invalidNotification(`priority ${String(priority)} is not allowed for ${pushType} (allowed: ${rule.priorities.join(', ')})`);
   const topic = input.topic ?? (defaults.bundleId !== undefined ? topicFor(defaults.bundleId, pushType) : undefined);
-  if (topic === undefined && defaults.topicRequired) throw invalid('no topic: give the sender a topic (your bundle id) or each notification one');
-  if (topic !== undefined && !topicMatchesPushType(topic, pushType)) throw invalid(`topic ${JSON.stringify(topic)} does not fit push type ${pushType}: it needs the suffix "${rule.topicSuffix}"`);
+  if (topic === undefined && defaults.topicRequired) throw invalidNotification('no topic: give the sender a topic (your bundle id) or each notification one');
+  if (topic !== undefined && !topicMatchesPushType(topic, pushType)) throw invalidNotification(`topic ${JSON.stringify(topic)} does not fit push type ${pushType}: it needs the suffix "${rule.topicSuffix}"`);
   const expiration = seconds(input.expiration ?? input.expiry, 'expiration');
   const collapseId = input.collapseId;
   if (collapseId !== undefined && (typeof collapseId !== 'string' || Buffer.byteLength(collapseId) > COLLAPSE_ID_MAX_BYTES)) {
-    throw invalid(`collapseId must be a string of at most ${COLLAPSE_ID_MAX_BYTES} bytes`);
+    throw invalidNotification(`collapseId must be a string of at most ${COLLAPSE_ID_MAX_BYTES} bytes`);
   }
   const apnsId = input.apnsId;
-  if (apnsId !== undefined && !isApnsId(apnsId)) throw invalid(`apnsId must be a UUID (8-4-4-4-12 hex), got ${JSON.stringify(apnsId)}`);
+  if (apnsId !== undefined && !isApnsId(apnsId)) throw invalidNotification(`apnsId must be a UUID (8-4-4-4-12 hex), got ${JSON.stringify(apnsId)}`);
   const notification: Http2SentNotification = { token, payload: bytes, topic, pushType, priority, expiration, collapseId, apnsId, format: 'h2' };
   return { notification, retries: 0, refusals: 0, tokenRetried: false, possiblyDelivered: false };
 }

@@ -15,7 +15,9 @@ import { ApnsClientError, integerOption, invalidOption } from '../errors.js';
 import { createPushConnection } from './connection-factory.js';
 import type { ConnectionHooks, ConnectionSettings, Http2Transport, PushConnection, Unanswered } from './push-connection.js';
 import { Http2Ledger } from './ledger.js';
-import { preparePush, type Push, type PushDefaults } from './notification.js';
+import { TOKEN_LENGTH } from '@apnskit/codec';
+import { packedTokensProblem } from '../packed-tokens.js';
+import { invalidNotification, preparePush, type Push, type PushDefaults } from './notification.js';
 import { ProviderTokenSigner } from './provider-token.js';
 import { PushQueue } from './push-queue.js';
 import { resolveHttp2Address } from './endpoints.js';
@@ -125,12 +127,38 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
 
   /** Queues without a promise; false once the queue reached the high-water mark (then `await ready()`). */
   write(notification: Http2Notification): boolean {
-    if (this.closing) throw new ApnsClientError('APNS_ERR_SENDER_CLOSED', 'send() or write() after close(): create a new sender');
-    if (this.gaveUp) throw this.gaveUp;
+    this.checkOpen();
     this.queue.push(preparePush(notification, this.defaults));
     this.ledger.sent += 1;
     this.schedulePump();
     return this.queue.length < this.highWaterMark;
+  }
+
+  /**
+   * Queues `notification` for each device token in `tokens`: 32-byte tokens back to back in one
+   * array (the notification's own token, if any, is ignored), as the binary Sender's writeMany.
+   * Each is checked as write() checks it; on bad input nothing is queued.
+   */
+  writeMany(notification: Omit<Http2Notification, 'token'>, tokens: Uint8Array): boolean {
+    this.checkOpen();
+    const problem = packedTokensProblem(tokens);
+    if (problem !== undefined) throw invalidNotification(problem);
+    const count = tokens.length / TOKEN_LENGTH;
+    const each: { -readonly [K in keyof Http2Notification]: Http2Notification[K] } = { ...notification, token: tokens };
+    const pushes: Push[] = [];
+    for (let index = 0; index < count; index += 1) {
+      each.token = tokens.subarray(index * TOKEN_LENGTH, (index + 1) * TOKEN_LENGTH);
+      pushes.push(preparePush(each, this.defaults));
+    }
+    for (const push of pushes) this.queue.push(push);
+    this.ledger.sent += count;
+    this.schedulePump();
+    return this.queue.length < this.highWaterMark;
+  }
+
+  private checkOpen(): void {
+    if (this.closing) throw new ApnsClientError('APNS_ERR_SENDER_CLOSED', 'send() or write() after close(): create a new sender');
+    if (this.gaveUp) throw this.gaveUp;
   }
 
   /** Resolves once the queue is below the high-water mark (at once when it is). */
