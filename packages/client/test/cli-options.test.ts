@@ -178,6 +178,40 @@ tokens('a file read in many small blocks gives every line once, in order, with l
   }
 });
 
+tokens('nextTokens packs runs of usual lines (LF or CRLF) and leaves every other line to next(): together they read what next() alone reads', () => {
+  const lineText = fc.oneof(
+    fc.uint8Array({ minLength: 32, maxLength: 32 }).map((token) => Buffer.from(token).toString('hex')),
+    fc.uint8Array({ minLength: 32, maxLength: 32 }).map((token) => `${Buffer.from(token).toString('hex').toUpperCase()}\r`),
+    fc.uint8Array({ minLength: 32, maxLength: 32 }).map((token) => ` <${Buffer.from(token).toString('hex')}> `),
+    fc.constantFrom('', 'not-a-token', 'zz'.repeat(32), 'ab'.repeat(31), 'ab'.repeat(33)),
+  );
+  fc.assert(
+    fc.property(fc.array(lineText, { maxLength: 30 }), fc.integer({ min: 1, max: 7 }), fc.boolean(), (texts, max, finalNewline) => {
+      const bytes = Buffer.from(texts.join('\n') + (finalNewline ? '\n' : ''), 'latin1');
+      const alone: string[] = [];
+      const single = new TokenLines(bytes, 0);
+      for (let kind = single.next(); kind !== 'end'; kind = single.next()) alone.push(kind === 'token' ? `${single.token.toString('hex')}@${single.line}` : `malformed@${single.line}`);
+
+      const together: string[] = [];
+      const packed = Buffer.alloc(max * 32);
+      const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
+      const mixed = new TokenLines(bytes, 0);
+      for (;;) {
+        const before = mixed.line;
+        const count = mixed.nextTokens(view, max);
+        assert.ok(count <= max);
+        for (let index = 0; index < count; index += 1) together.push(`${packed.toString('hex', index * 32, index * 32 + 32)}@${before + index + 1}`);
+        if (count > 0) continue;
+        const kind = mixed.next();
+        if (kind === 'end') break;
+        together.push(kind === 'token' ? `${mixed.token.toString('hex')}@${mixed.line}` : `malformed@${mixed.line}`);
+      }
+      assert.equal(together, alone);
+    }),
+    { numRuns: 1000, seed: 20261205 },
+  );
+});
+
 tokens('a 64-digit line decodes in place to its bytes, in any case; one byte anywhere that is not a hex digit makes it malformed', () => {
   const HEX_DIGITS = new Set([...'0123456789abcdefABCDEF'].map((digit) => digit.charCodeAt(0)));
   // Any other byte (high bit set included), except blanks and line ends, which end or pad a line.

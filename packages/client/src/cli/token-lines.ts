@@ -29,8 +29,8 @@ const HEX_PAIRS = (() => {
   return table;
 })();
 
-/** Decodes 64 hex digits at `digits[start]` into `token`; false (token undefined) when one is not a digit. */
-function decodeHexToken(digits: DataView, start: number, token: DataView): boolean {
+/** Decodes 64 hex digits at `digits[start]` into `token` at `at`; false (those bytes undefined) when one is not a digit. */
+function decodeHexToken(digits: DataView, start: number, token: DataView, at: number): boolean {
   let invalid = 0;
   for (let index = 0; index < TOKEN_LENGTH; index += 4) {
     const first = digits.getUint32(start + 2 * index);
@@ -40,7 +40,7 @@ function decodeHexToken(digits: DataView, start: number, token: DataView): boole
     const byte2 = HEX_PAIRS[second >>> 16]!;
     const byte3 = HEX_PAIRS[second & 0xffff]!;
     invalid |= byte0 | byte1 | byte2 | byte3;
-    token.setUint32(index, (byte0 << 24) | (byte1 << 16) | (byte2 << 8) | byte3);
+    token.setUint32(at + index, (byte0 << 24) | (byte1 << 16) | (byte2 << 8) | byte3);
   }
   return invalid < NOT_HEX_PAIR;
 }
@@ -91,6 +91,27 @@ export class TokenLines {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
+  /**
+   * Decodes the usual lines from here on (64 hex digits, then LF or CRLF) into `packed`, 32 bytes
+   * each from its start, up to `max` of them; stops before any other line, for next() to take.
+   * Returns how many it decoded.
+   */
+  nextTokens(packed: DataView, max: number): number {
+    const { bytes, view } = this;
+    let count = 0;
+    while (count < max) {
+      const start = this.at;
+      const stop = start + HEX_TOKEN_LENGTH;
+      if (stop >= bytes.length) break;
+      const lineEnd = bytes[stop] === NEWLINE ? stop : bytes[stop] === CARRIAGE_RETURN && bytes[stop + 1] === NEWLINE ? stop + 1 : -1;
+      if (lineEnd === -1 || !decodeHexToken(view, start, packed, count * TOKEN_LENGTH)) break;
+      this.at = lineEnd + 1;
+      this.line += 1;
+      count += 1;
+    }
+    return count;
+  }
+
   next(): LineKind {
     const { bytes } = this;
     while (this.at < bytes.length) {
@@ -101,7 +122,7 @@ export class TokenLines {
       this.at = stop + 1;
       this.line += 1;
       const end = stop > start && bytes[stop - 1] === CARRIAGE_RETURN ? stop - 1 : stop;
-      if (end - start === HEX_TOKEN_LENGTH && decodeHexToken(this.view, start, this.reusedView)) {
+      if (end - start === HEX_TOKEN_LENGTH && decodeHexToken(this.view, start, this.reusedView, 0)) {
         this.token = this.reused;
         return 'token';
       }
