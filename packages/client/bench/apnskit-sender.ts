@@ -1,6 +1,6 @@
 // @apnskit/client's managed sender on one connection, as a user would drive it.
 import { createSender, type Sender } from '@apnskit/client';
-import { encodedLength } from '@apnskit/codec';
+import { encodedLength, TOKEN_LENGTH } from '@apnskit/codec';
 import { collectGarbage } from './collect.js';
 import { benchToken, benchTokens, PAYLOAD_BYTES } from './fixtures.js';
 import { clock } from './mock-protocol.js';
@@ -20,17 +20,39 @@ export interface SenderRun {
 
 /**
  * How the loop hands notifications over: `write` is the bulk idiom (`if (!sender.write(n)) await
- * sender.ready()`, no promise per notification), `send` awaits `sender.send(n)` for each one.
+ * sender.ready()`, no promise per notification), `send` awaits `sender.send(n)` for each one, and
+ * `writeMany` hands over the tokens packed back to back, WRITE_MANY_TOKENS at a time (as apns-send does).
  */
-export type Idiom = 'write' | 'send';
+export type Idiom = 'write' | 'send' | 'writeMany';
 
-async function sendAll(sender: Sender, tokens: readonly Buffer[], idiom: Idiom): Promise<void> {
+const WRITE_MANY_TOKENS = 512;
+
+/** What the timed loop hands over: the token Buffers, or (writeMany) the same tokens packed, made before timing. */
+interface BenchTokens {
+  readonly list: readonly Buffer[];
+  readonly packed: Buffer | undefined;
+}
+
+function benchInput(tag: number, count: number, idiom: Idiom): BenchTokens {
+  const list = benchTokens(tag, count);
+  return { list, packed: idiom === 'writeMany' ? Buffer.concat(list) : undefined };
+}
+
+async function sendAll(sender: Sender, tokens: BenchTokens, idiom: Idiom): Promise<void> {
+  const { list, packed } = tokens;
   if (idiom === 'send') {
-    for (let index = 0; index < tokens.length; index += 1) await sender.send({ token: tokens[index]!, payload: PAYLOAD_BYTES });
+    for (let index = 0; index < list.length; index += 1) await sender.send({ token: list[index]!, payload: PAYLOAD_BYTES });
     return;
   }
-  for (let index = 0; index < tokens.length; index += 1) {
-    if (!sender.write({ token: tokens[index]!, payload: PAYLOAD_BYTES })) await sender.ready();
+  if (packed !== undefined) {
+    const step = WRITE_MANY_TOKENS * TOKEN_LENGTH;
+    for (let start = 0; start < packed.length; start += step) {
+      if (!sender.writeMany({ payload: PAYLOAD_BYTES }, packed.subarray(start, start + step))) await sender.ready();
+    }
+    return;
+  }
+  for (let index = 0; index < list.length; index += 1) {
+    if (!sender.write({ token: list[index]!, payload: PAYLOAD_BYTES })) await sender.ready();
   }
 }
 
@@ -64,7 +86,7 @@ export async function runSender(host: MockHost, tag: number, count: number, time
   sender.on('failed', ({ status, name }) => (failure ??= new Error(`the mock rejected a bench notification: status ${status} (${name})`)));
   await sender.send({ token: benchToken(WARM_UP_TAG, 0), payload: PAYLOAD_BYTES });
   await host.waitFor(1, timeoutMs);
-  const tokens = benchTokens(tag, count);
+  const tokens = benchInput(tag, count, idiom);
   const before = measureMemory ? memory() : undefined;
   const reached = host.waitFor(1 + count, timeoutMs);
   collectGarbage();
@@ -73,7 +95,7 @@ export async function runSender(host: MockHost, tag: number, count: number, time
   const elapsedMs = (await reached) - start;
   const after = measureMemory ? memory() : undefined;
   // Still in use here, so the tokens (allocated before `before`) cannot be collected in between.
-  if (tokens.length !== count) throw new Error('tokens changed during the run');
+  if (tokens.list.length !== count) throw new Error('tokens changed during the run');
   const report = await sender.close();
   if (failure) throw failure;
   const expected = 1 + count;
@@ -95,7 +117,7 @@ export async function runSenderIntoSink(host: MockHost, tag: number, count: numb
   const frameBytes = encodedLength({ token: benchToken(WARM_UP_TAG, 0), payload: PAYLOAD_BYTES });
   await sender.send({ token: benchToken(WARM_UP_TAG, 0), payload: PAYLOAD_BYTES });
   await host.waitForBytes(frameBytes, timeoutMs);
-  const tokens = benchTokens(tag, count);
+  const tokens = benchInput(tag, count, idiom);
   const reached = host.waitForBytes((1 + count) * frameBytes, timeoutMs);
   collectGarbage();
   const cpu = cpuMeter();

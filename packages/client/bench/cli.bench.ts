@@ -1,7 +1,8 @@
 // apns-send as a whole process: the built CLI reads a generated file of 1,000,000 tokens and
 // sends them into a TLS server that only counts bytes (and answers the closing probe), timed
 // from spawn to exit. Beside it, in the same run: a raw TLS writer of pre-encoded frames into the
-// same server (the ceiling), the library alone (the sender fed from memory) and node-apn 1.7.8.
+// same server (the ceiling), the library alone (the sender fed from memory, by write() and by
+// writeMany()) and node-apn 1.7.8.
 //
 //   node packages/client/bench/dist/cli.bench.js [--count 1000000] [--runs 3] [--node-apn-count 20000] [--profile DIR]
 import { spawn } from 'node:child_process';
@@ -112,6 +113,7 @@ try {
   const cli: number[] = [];
   const raw: number[] = [];
   const library: number[] = [];
+  const libraryMany: number[] = [];
   const nodeApn: number[] = [];
   const fixedMs: number[] = [];
   for (let round = 1; round <= runs; round += 1) {
@@ -119,8 +121,9 @@ try {
     cli.push((count * 1000) / (await runCli(host, files, values.profile)).elapsedMs);
     raw.push((count * 1000) / (await runRawIntoSink(host, TAGS.raw, count, RUN_TIMEOUT_MS)).elapsedMs);
     library.push((count * 1000) / (await runSenderIntoSink(host, TAGS.library, count, RUN_TIMEOUT_MS, 'write')).elapsedMs);
+    libraryMany.push((count * 1000) / (await runSenderIntoSink(host, TAGS.library, count, RUN_TIMEOUT_MS, 'writeMany')).elapsedMs);
     nodeApn.push((nodeApnCount * 1000) / (await runNodeApn(host, TAGS.nodeApn, nodeApnCount, RUN_TIMEOUT_MS)));
-    console.log(`round ${round}: apns-send ${formatRate(cli.at(-1)!)}/s, raw ${formatRate(raw.at(-1)!)}/s, library ${formatRate(library.at(-1)!)}/s, node-apn ${formatRate(nodeApn.at(-1)!)}/s`);
+    console.log(`round ${round}: apns-send ${formatRate(cli.at(-1)!)}/s, raw ${formatRate(raw.at(-1)!)}/s, library ${formatRate(library.at(-1)!)}/s (writeMany ${formatRate(libraryMany.at(-1)!)}/s), node-apn ${formatRate(nodeApn.at(-1)!)}/s`);
   }
   const ceiling = best(raw);
   const baseline = best(nodeApn);
@@ -128,7 +131,8 @@ try {
   for (const [name, rates] of [
     ['apns-send, whole process (spawn to exit)', cli],
     ['raw TLS writer, pre-encoded frames', raw],
-    ['library alone (sender fed from memory)', library],
+    ['library alone, write() per token', library],
+    ['library alone, writeMany() (as apns-send)', libraryMany],
     [`node-apn 1.7.8 (${nodeApnCount.toLocaleString('en-US')}, into the mock)`, nodeApn],
   ] as const) {
     console.log(

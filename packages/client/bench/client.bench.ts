@@ -48,29 +48,33 @@ try {
   await runRawSocket(host, TAGS.raw, CHECK_COUNT, RUN_TIMEOUT_MS);
   await runSender(host, TAGS.sender, CHECK_COUNT, RUN_TIMEOUT_MS, 'write');
   await runSender(host, TAGS.sender, CHECK_COUNT, RUN_TIMEOUT_MS, 'send');
+  await runSender(host, TAGS.sender, CHECK_COUNT, RUN_TIMEOUT_MS, 'writeMany');
   await runNodeApn(host, TAGS.nodeApn, CHECK_COUNT_NODE_APN, RUN_TIMEOUT_MS);
   console.log('checked: each contender delivered exactly the set it sent (count, every token once, payload samples)\n');
 
   const raw: number[] = [];
   const sender: number[] = [];
   const senderAwaiting: number[] = [];
+  const senderMany: number[] = [];
   const nodeApn: number[] = [];
   for (let round = 1; round <= runs; round += 1) {
     raw.push(rate(count, await runRawSocket(host, TAGS.raw, count, RUN_TIMEOUT_MS)));
     sender.push(rate(count, (await runSender(host, TAGS.sender, count, RUN_TIMEOUT_MS, 'write')).elapsedMs));
     senderAwaiting.push(rate(count, (await runSender(host, TAGS.sender, count, RUN_TIMEOUT_MS, 'send')).elapsedMs));
+    senderMany.push(rate(count, (await runSender(host, TAGS.sender, count, RUN_TIMEOUT_MS, 'writeMany')).elapsedMs));
     nodeApn.push(rate(nodeApnCount, await runNodeApn(host, TAGS.nodeApn, nodeApnCount, RUN_TIMEOUT_MS)));
     console.log(
       `round ${round}: raw ${formatRate(raw.at(-1)!)}/s, sender ${formatRate(sender.at(-1)!)}/s ` +
-        `(awaiting send() ${formatRate(senderAwaiting.at(-1)!)}/s), node-apn ${formatRate(nodeApn.at(-1)!)}/s`,
+        `(awaiting send() ${formatRate(senderAwaiting.at(-1)!)}/s, writeMany() ${formatRate(senderMany.at(-1)!)}/s), node-apn ${formatRate(nodeApn.at(-1)!)}/s`,
     );
   }
   const ceiling: ContenderResult = { name: 'raw TLS socket (ceiling)', count, rates: raw };
   const subject: ContenderResult = { name: '@apnskit/client sender', count, rates: sender };
   const awaiting: ContenderResult = { name: '  same, await send() each', count, rates: senderAwaiting };
+  const many: ContenderResult = { name: '  same, writeMany() 512 tokens at a time', count, rates: senderMany };
   const baseline: ContenderResult = { name: 'node-apn 1.7.8', count: nodeApnCount, rates: nodeApn };
   console.log('');
-  printTable([ceiling, subject, awaiting, baseline], ceiling, baseline);
+  printTable([ceiling, subject, awaiting, many, baseline], ceiling, baseline);
   printRoundRatios(subject, ceiling);
   printTargets(subject, ceiling, baseline, { shareOfCeiling: 0.6, rate: 1_000_000, timesNodeApn: 30 });
 
@@ -78,10 +82,12 @@ try {
   const rawSink: SinkRun[] = [];
   const senderSink: SinkRun[] = [];
   const awaitingSink: SinkRun[] = [];
+  const manySink: SinkRun[] = [];
   for (let round = 1; round <= runs; round += 1) {
     rawSink.push(await runRawIntoSink(host, TAGS.raw, count, RUN_TIMEOUT_MS));
     senderSink.push(await runSenderIntoSink(host, TAGS.sender, count, RUN_TIMEOUT_MS, 'write'));
     awaitingSink.push(await runSenderIntoSink(host, TAGS.sender, count, RUN_TIMEOUT_MS, 'send'));
+    manySink.push(await runSenderIntoSink(host, TAGS.sender, count, RUN_TIMEOUT_MS, 'writeMany'));
   }
   const sinkRate = (sinkRuns: SinkRun[]) => formatRate(best(sinkRuns.map((run) => rate(count, run.elapsedMs))));
   const sinkCpu = (sinkRuns: SinkRun[]) => Math.min(...sinkRuns.map((run) => run.cpuMicros)).toFixed(2);
@@ -89,7 +95,8 @@ try {
     `\ninto a TLS server that only counts bytes (no decoding, no records), best of ${runs}:\n` +
       `  raw socket ${sinkRate(rawSink)}/s, ${sinkCpu(rawSink)} us of CPU per notification (both threads)\n` +
       `  sender     ${sinkRate(senderSink)}/s, ${sinkCpu(senderSink)} us of CPU per notification (both threads)\n` +
-      `  same, await send() each ${sinkRate(awaitingSink)}/s, ${sinkCpu(awaitingSink)} us of CPU per notification (both threads)`,
+      `  same, await send() each ${sinkRate(awaitingSink)}/s, ${sinkCpu(awaitingSink)} us of CPU per notification (both threads)\n` +
+      `  same, writeMany() ${sinkRate(manySink)}/s, ${sinkCpu(manySink)} us of CPU per notification (both threads)`,
   );
 
   const held = await runSender(host, TAGS.sender, count, RUN_TIMEOUT_MS, 'write', true);
