@@ -117,9 +117,10 @@ export class Sender extends EventEmitter<SenderEvents> {
   /**
    * Queues `notification` for each device token in `tokens`: 32-byte tokens back to back in one
    * array (as read from a file or a database column; the notification's own token, if any, is
-   * ignored). The notification is checked and encoded once and copied per token, several times
-   * cheaper than write() per token. All of them are queued; returns as write() does. Bad input
-   * throws ApnsCodecError and queues nothing.
+   * ignored). The notification is checked and encoded once and copied per token: a third of the
+   * queueing time of write() per token (43 against 134 ns a frame), 1.1-1.3x its rate end to end
+   * (client bench). All of them are queued; returns as write() does. Bad input throws
+   * ApnsCodecError and queues nothing.
    */
   writeMany(notification: Omit<Notification, 'token'>, tokens: Uint8Array): boolean {
     this.checkOpen();
@@ -160,7 +161,7 @@ export class Sender extends EventEmitter<SenderEvents> {
   }
 
   private checkOpen(): void {
-    if (this.closing) throw new ApnsClientError('APNS_ERR_SENDER_CLOSED', 'send() or write() after close(): create a new sender');
+    if (this.closing) throw new ApnsClientError('APNS_ERR_SENDER_CLOSED', 'sending after close(): create a new sender');
     if (this.gaveUp) throw this.gaveUp;
   }
 

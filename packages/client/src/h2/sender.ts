@@ -144,7 +144,7 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
     const problem = packedTokensProblem(tokens);
     if (problem !== undefined) throw invalidNotification(problem);
     const count = tokens.length / TOKEN_LENGTH;
-    const each: { -readonly [K in keyof Http2Notification]: Http2Notification[K] } = { ...notification, token: tokens };
+    const each = { ...notification, token: tokens };
     const pushes: Push[] = [];
     for (let index = 0; index < count; index += 1) {
       each.token = tokens.subarray(index * TOKEN_LENGTH, (index + 1) * TOKEN_LENGTH);
@@ -157,7 +157,7 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
   }
 
   private checkOpen(): void {
-    if (this.closing) throw new ApnsClientError('APNS_ERR_SENDER_CLOSED', 'send() or write() after close(): create a new sender');
+    if (this.closing) throw new ApnsClientError('APNS_ERR_SENDER_CLOSED', 'sending after close(): create a new sender');
     if (this.gaveUp) throw this.gaveUp;
   }
 
