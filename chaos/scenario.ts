@@ -30,6 +30,12 @@ export interface ChaosOptions {
   readonly rejectEvery?: number;
   /** Sender options over the mix's own (the field mix uses the defaults). */
   readonly sender?: Partial<Omit<SenderOptions, 'address' | 'tls' | 'connections'>>;
+  /**
+   * How the notifications are handed over: `send` awaits send() for each (its own payload), and
+   * `writeMany` hands over WRITE_MANY_TOKENS packed tokens at a time with one payload, as apns-send
+   * does. Default `send`.
+   */
+  readonly handOver?: 'send' | 'writeMany';
   /** Called every `progressEvery` notifications handed to the sender. */
   readonly onProgress?: (sent: number) => void;
   readonly progressEvery?: number;
@@ -52,6 +58,8 @@ const FIELD_FAULT_EVERY = 10_000;
 const FIELD_REJECT_EVERY = 10_000;
 /** The statuses the field mix rejects tokens with: invalid token, processing error. */
 const FIELD_REJECT_STATUSES = [8, 1] as const;
+/** Tokens per writeMany call (apns-send's block). */
+const WRITE_MANY_TOKENS = 512;
 
 /** The sender as the varied mix runs it: quick reconnects, room for many retries. */
 const VARIED_SENDER: Partial<SenderOptions> = { reconnectLimit: 50, backoff: { initialMs: 5, maxMs: 100 }, maxRetries: 10 };
@@ -122,14 +130,29 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const faultsScheduled: Record<string, number> = {};
     const faultEvery = Math.max(1, Math.floor(total / (faultCount + 1)));
     const progressEvery = options.progressEvery ?? total;
-    for (let index = 0; index < total; index += 1) {
+    const scheduleFaults = (index: number): void => {
       if (index > 0 && index % faultEvery === 0) {
         const fault = field ? drawFieldFault(random, faultEvery) : drawFault(random);
         mock.faults.add(fault);
         faultsScheduled[fault.type] = (faultsScheduled[fault.type] ?? 0) + 1;
       }
       if (index > 0 && index % progressEvery === 0) options.onProgress?.(index);
-      await sender.send({ token: chaosToken(seed, index), payload: `{"aps":{"alert":"chaos ${index}"}}` });
+    };
+    if (options.handOver === 'writeMany') {
+      for (let start = 0; start < total; start += WRITE_MANY_TOKENS) {
+        const end = Math.min(total, start + WRITE_MANY_TOKENS);
+        let hex = '';
+        for (let index = start; index < end; index += 1) {
+          scheduleFaults(index);
+          hex += chaosToken(seed, index);
+        }
+        if (!sender.writeMany({ payload: '{"aps":{"alert":"chaos"}}' }, Buffer.from(hex, 'hex'))) await sender.ready();
+      }
+    } else {
+      for (let index = 0; index < total; index += 1) {
+        scheduleFaults(index);
+        await sender.send({ token: chaosToken(seed, index), payload: `{"aps":{"alert":"chaos ${index}"}}` });
+      }
     }
     const report = await sender.close();
     const ledger = checkChaosLedger(mock, report, { seed, total, possiblyDuplicated });

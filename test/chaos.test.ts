@@ -50,4 +50,20 @@ for (const seed of FIELD_SEEDS) {
   });
 }
 
+// The same mix with the notifications handed over as apns-send does: packed tokens by writeMany.
+const WRITE_MANY_SEED = FIELD_SEEDS[0]!;
+test(`field mix seed ${WRITE_MANY_SEED}, handed over by writeMany: ${FIELD_TOTAL} notifications over ${FIELD_CONNECTIONS} connections, default options`, async () => {
+  const result = await runChaos({ seed: WRITE_MANY_SEED, total: FIELD_TOTAL, connections: FIELD_CONNECTIONS, mix: 'field', handOver: 'writeMany' });
+  const { report, ledger, mockStats } = result;
+  console.log(describe(WRITE_MANY_SEED, result));
+  assert.equal(ledger.problems, [], 'nothing lost, no wrong status, every duplicate reported');
+  assert.is(ledger.lost, 0);
+  assert.is(report.sent, FIELD_TOTAL);
+  assert.ok(report.failed.length > 0, 'the always-rejected tokens failed');
+  assert.ok(mockStats.shutdowns + mockStats.silentCloses + mockStats.resets >= FIELD_TOTAL / 20_000, 'transport faults happened');
+  assert.ok(report.unconfirmedCount <= FIELD_TOTAL / 1000, `unconfirmed ${report.unconfirmedCount} is at most 0.1% of the run`);
+  assert.ok(report.resent <= 2 * FIELD_TOTAL, `resent ${report.resent} is at most twice the run`);
+  assert.ok(ledger.duplicates <= report.possiblyDuplicated);
+});
+
 test.run();
