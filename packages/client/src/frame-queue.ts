@@ -119,8 +119,6 @@ export class FrameQueue {
   bytes = 0;
   /** Kept across appends: it caches the last payload string's bytes (bulk sends repeat one). */
   private encoder: NotificationEncoder | undefined;
-  /** The frame appendForTokens copies, reused. */
-  private template = Buffer.alloc(0);
 
   constructor(
     private readonly chunkBytes = CHUNK_BYTES,
@@ -156,9 +154,8 @@ export class FrameQueue {
     if (count === 0) return;
     const encoder = this.encoderFor(format, payloadLimit);
     const length = encoder.prepare({ ...notification, token: tokens.subarray(0, TOKEN_LENGTH) });
-    if (this.template.length < length) this.template = Buffer.allocUnsafe(Math.max(length, 2 * this.template.length));
-    encoder.writePrepared(this.template, 0, 0);
-    const frame = this.template.subarray(0, length);
+    const frame = Buffer.allocUnsafe(length);
+    encoder.writePrepared(frame, 0, 0);
     const tokensView = new DataView(tokens.buffer, tokens.byteOffset, tokens.byteLength);
     const tokenAt = tokenOffset(format);
     for (let index = 0; index < count; index += 1) {

@@ -1,4 +1,11 @@
-/** Pieces both managed senders (binary and HTTP/2) share: queue-room waiters, close()'s promise, reconnect delays. */
+/** Pieces both managed senders (binary and HTTP/2) share: queue-room waiters, close()'s promise, reconnect delays, the closed check. */
+import { ApnsClientError } from './errors.js';
+
+/** Throws when nothing more may be queued: after close(), or once the sender gave up (its reason). */
+export function checkOpen(closing: unknown, gaveUp: ApnsClientError | undefined): void {
+  if (closing) throw new ApnsClientError('APNS_ERR_SENDER_CLOSED', 'sending after close(): create a new sender');
+  if (gaveUp) throw gaveUp;
+}
 
 /** Callers of send()/ready() waiting for room in the queue. */
 export class RoomWaiters {

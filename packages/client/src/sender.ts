@@ -4,7 +4,7 @@ import { Connection, type ConnectionHooks } from './connection.js';
 import { ApnsClientError } from './errors.js';
 import { CHUNK_BYTES, ChunkPool, FrameQueue, type FrameChunk } from './frame-queue.js';
 import { Ledger } from './sender-ledger.js';
-import { RoomWaiters, deferred, reconnectDelay, type Deferred } from './sender-plumbing.js';
+import { RoomWaiters, checkOpen, deferred, reconnectDelay, type Deferred } from './sender-plumbing.js';
 import type { SenderEvents, SenderOptions, SenderReport } from './sender-types.js';
 import { resolveSenderSettings, type SenderSettings } from './sender-settings.js';
 import type { Settlement } from './settlement.js';
@@ -106,7 +106,7 @@ export class Sender extends EventEmitter<SenderEvents> {
    * then `await sender.ready()` before writing more. For loops that send millions.
    */
   write(message: Notification | Message): boolean {
-    this.checkOpen();
+    checkOpen(this.closing, this.gaveUp);
     const notification = message instanceof Message ? message.toNotification({ limit: this.payloadLimit }) : message;
     this.queue.appendNotification(notification, this.format, this.payloadLimit);
     this.ledger.sent += 1;
@@ -123,7 +123,7 @@ export class Sender extends EventEmitter<SenderEvents> {
    * ApnsCodecError and queues nothing.
    */
   writeMany(notification: Omit<Notification, 'token'>, tokens: Uint8Array): boolean {
-    this.checkOpen();
+    checkOpen(this.closing, this.gaveUp);
     const before = this.queue.count;
     this.queue.appendForTokens(notification, tokens, this.format, this.payloadLimit);
     this.ledger.sent += this.queue.count - before;
@@ -158,11 +158,6 @@ export class Sender extends EventEmitter<SenderEvents> {
     this.releaseWaiters(true);
     this.schedulePump();
     return this.closing.promise;
-  }
-
-  private checkOpen(): void {
-    if (this.closing) throw new ApnsClientError('APNS_ERR_SENDER_CLOSED', 'sending after close(): create a new sender');
-    if (this.gaveUp) throw this.gaveUp;
   }
 
   private schedulePump(): void {

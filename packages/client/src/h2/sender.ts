@@ -9,7 +9,7 @@ import { reasonInfo, type PushOutcome } from '@apnskit/codec/http2';
 import { decideAnswer, decideUnanswered, type RetryPolicy } from './answer-policy.js';
 import { resolveCredentials, resolveServerTrust, type ApnsTlsOptions, type ResolvedCredentials } from '@apnskit/tls';
 import type { Address } from '../address.js';
-import { RoomWaiters, deferred, reconnectDelay, type Deferred } from '../sender-plumbing.js';
+import { RoomWaiters, checkOpen, deferred, reconnectDelay, type Deferred } from '../sender-plumbing.js';
 import { TlsSessions } from '../tls-sessions.js';
 import { ApnsClientError, integerOption, invalidOption } from '../errors.js';
 import { createPushConnection } from './connection-factory.js';
@@ -127,7 +127,7 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
 
   /** Queues without a promise; false once the queue reached the high-water mark (then `await ready()`). */
   write(notification: Http2Notification): boolean {
-    this.checkOpen();
+    checkOpen(this.closing, this.gaveUp);
     this.queue.push(preparePush(notification, this.defaults));
     this.ledger.sent += 1;
     this.schedulePump();
@@ -140,7 +140,7 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
    * Each is checked as write() checks it; on bad input nothing is queued.
    */
   writeMany(notification: Omit<Http2Notification, 'token'>, tokens: Uint8Array): boolean {
-    this.checkOpen();
+    checkOpen(this.closing, this.gaveUp);
     const problem = packedTokensProblem(tokens);
     if (problem !== undefined) throw invalidNotification(problem);
     const count = tokens.length / TOKEN_LENGTH;
@@ -154,11 +154,6 @@ export class Http2Sender extends EventEmitter<Http2SenderEvents> {
     this.ledger.sent += count;
     this.schedulePump();
     return this.queue.length < this.highWaterMark;
-  }
-
-  private checkOpen(): void {
-    if (this.closing) throw new ApnsClientError('APNS_ERR_SENDER_CLOSED', 'sending after close(): create a new sender');
-    if (this.gaveUp) throw this.gaveUp;
   }
 
   /** Resolves once the queue is below the high-water mark (at once when it is). */
